@@ -1,0 +1,52 @@
+/*
+ * api/: the JSON API, one handler file per area, turning HTTP into calls of
+ * the domain modules. This header holds the route table and the JSON shapes
+ * shared across areas (docs/api.md documents them).
+ */
+#ifndef CC_API_API_H
+#define CC_API_API_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "auth/account.h"
+#include "auth/class.h"
+#include "http/router.h"
+
+/* Every route of the API. */
+extern const struct http_route api_routes[];
+extern const size_t api_routes_count;
+
+/* The JSON shapes of docs/api.md ("Objects"). */
+json_t *api_user_json(const struct auth_user *u);
+json_t *api_institution_json(const struct auth_institution *i);
+json_t *api_class_json(const struct auth_class *c);
+
+/* Replies for an auth_error: 422/409 with the problem's field, 404, or 500. */
+void api_reply_auth_error(struct http_request *req, int err, const struct auth_problem *p);
+
+/* An auth_user_fn that appends users to a JSON array (CTX). */
+int api_append_user(void *ctx, const struct auth_user *u);
+
+/* An auth_class_fn that appends classes to a JSON array (CTX). */
+int api_append_class(void *ctx, const struct auth_class *c);
+
+/* Handlers, by area. */
+void api_health(struct http_request *req);
+void api_session_create(struct http_request *req);
+void api_session_delete(struct http_request *req);
+void api_me_get(struct http_request *req);
+void api_me_patch(struct http_request *req);
+void api_me_password(struct http_request *req);
+void api_institution_get(struct http_request *req);
+void api_users_list(struct http_request *req);
+void api_users_create(struct http_request *req);
+void api_users_get(struct http_request *req);
+void api_users_import(struct http_request *req);
+void api_classes_list(struct http_request *req);
+void api_classes_create(struct http_request *req);
+void api_classes_get(struct http_request *req);
+void api_classes_enrol(struct http_request *req);
+void api_classes_unenrol(struct http_request *req);
+
+#endif

@@ -1,0 +1,127 @@
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "auth/account.h"
+#include "cli/cli.h"
+#include "http/server.h"
+#include "util/log.h"
+#include "util/banned.h"
+
+/* Splits "ADDR:PORT" or "[V6ADDR]:PORT" into ADDR and PORT; -1 when malformed. */
+static int parse_listen(const char *s, char *addr, size_t size, uint16_t *port)
+{
+    const char *colon;
+    if (s[0] == '[') {
+        const char *end = strchr(s, ']');
+        if (!end || end[1] != ':' || (size_t)(end - s - 1) >= size)
+            return -1;
+        memcpy(addr, s + 1, (size_t)(end - s - 1));
+        addr[end - s - 1] = 0;
+        colon = end + 1;
+    } else {
+        colon = strrchr(s, ':');
+        if (!colon || (size_t)(colon - s) >= size)
+            return -1;
+        memcpy(addr, s, (size_t)(colon - s));
+        addr[colon - s] = 0;
+    }
+    char *end;
+    long p = strtol(colon + 1, &end, 10);
+    if (*end || p < 0 || p > 65535 || colon[1] == 0)
+        return -1;
+    *port = (uint16_t)p;
+    return 0;
+}
+
+int cli_serve(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"data", required_argument, NULL, 'd'},    {"listen", required_argument, NULL, 'l'},
+        {"db", required_argument, NULL, 'b'},      {"web-dir", required_argument, NULL, 'w'},
+        {"threads", required_argument, NULL, 't'}, {"quiet", no_argument, NULL, 'q'},
+        {NULL, 0, NULL, 0}};
+    const char *data = "./data", *listen = "127.0.0.1:8080", *db_url = NULL, *web_dir = NULL;
+    unsigned threads = 0;
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            data = optarg;
+            break;
+        case 'l':
+            listen = optarg;
+            break;
+        case 'b':
+            db_url = optarg;
+            break;
+        case 'w':
+            web_dir = optarg;
+            break;
+        case 't':
+            threads = (unsigned)cli_parse_id(optarg);
+            if (!threads || threads > 256)
+                return cli_usage_error("serve", "--threads takes a number from 1 to 256");
+            break;
+        case 'q':
+            log_set_level(LOG_LEVEL_WARN);
+            break;
+        default:
+            return cli_usage_error("serve", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
+    char addr[128];
+    uint16_t port;
+    if (parse_listen(listen, addr, sizeof(addr), &port))
+        return cli_usage_error("serve", "--listen takes ADDR:PORT, such as 127.0.0.1:8080");
+
+    struct store *db;
+    if (cli_open(data, db_url, &db))
+        return CLI_FAIL;
+    int64_t institutions = 0;
+    if (auth_institution_count(db, &institutions) == 0 && institutions == 0)
+        LOG_WARN("serve: the database has no institution yet; run 'carecampus demo' or "
+                 "'carecampus init' to add one");
+    store_close(&db);
+
+    char url[4096];
+    cli_db_url(data, db_url, url, sizeof(url));
+    struct store_pool *pool;
+    if (store_pool_new(url, &pool)) {
+        fprintf(stderr, "carecampus serve: out of memory\n");
+        return CLI_FAIL;
+    }
+
+    /* Signals are taken by sigwait below; every thread started from here inherits the mask. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct http_server_options o = {addr, port, threads, web_dir, pool, api_routes,
+                                    api_routes_count};
+    struct http_server *server;
+    if (http_server_start(&o, &server)) {
+        store_pool_free(&pool);
+        fprintf(stderr, "carecampus serve: cannot listen on %s\n", listen);
+        return CLI_FAIL;
+    }
+    fprintf(stderr, "listening on http://%s%s%s:%u\n", strchr(addr, ':') ? "[" : "", addr,
+            strchr(addr, ':') ? "]" : "", http_server_port(server));
+
+    int sig;
+    sigwait(&stop, &sig);
+    LOG_INFO("serve: stopping (signal %d)", sig);
+    http_server_stop(&server, 10000);
+    store_pool_free(&pool);
+    LOG_INFO("serve: stopped");
+    return CLI_OK;
+}

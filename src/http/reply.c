@@ -1,0 +1,121 @@
+/* The reply and lookup helpers of http/request.h. */
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/request.h"
+#include "http/router.h"
+#include "util/json.h"
+#include "util/log.h"
+#include "util/banned.h"
+
+void http_reply_json(struct http_request *req, unsigned status, json_t *v)
+{
+    buf_reset(&req->out);
+    if (!v || json_write(v, &req->out)) {
+        LOG_ERROR("http: cannot serialise a reply");
+        buf_release(&req->out);
+        status = 500;
+        if (buf_adds(&req->out, "{\"error\":{\"code\":\"internal\",\"message\":\"\"}}"))
+            buf_release(&req->out);
+    }
+    json_decref(v);
+    req->status = status;
+    req->content_type = "application/json; charset=utf-8";
+}
+
+void http_reply_empty(struct http_request *req, unsigned status)
+{
+    buf_release(&req->out);
+    req->status = status;
+    req->content_type = NULL;
+}
+
+json_t *http_error_object(const char *code, const char *message, const char *field)
+{
+    json_t *e = json_pack("{s:s, s:s}", "code", code, "message", message);
+    if (e && field)
+        json_object_set_new(e, "field", json_string(field));
+    return e;
+}
+
+void http_reply_error_object(struct http_request *req, unsigned status, json_t *error)
+{
+    http_reply_json(req, status, json_pack("{s:o}", "error", error));
+}
+
+void http_reply_error(struct http_request *req, unsigned status, const char *code,
+                      const char *msg_id, const char *field)
+{
+    http_reply_error_object(req, status,
+                            http_error_object(code, i18n_text(msg_id, req->lang), field));
+}
+
+void http_add_header(struct http_request *req, const char *name, const char *value)
+{
+    if (buf_add(&req->headers, name, strlen(name) + 1) ||
+        buf_add(&req->headers, value, strlen(value) + 1))
+        LOG_ERROR("http: response headers too large");
+}
+
+const char *http_header(struct http_request *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *http_query(struct http_request *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *http_cookie(struct http_request *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+}
+
+/* Does the Content-Type header name TYPE (ignoring parameters and case)? */
+static int content_type_is(struct http_request *req, const char *type)
+{
+    const char *ct = http_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
+    size_t n = strlen(type);
+    return ct && strncasecmp(ct, type, n) == 0 && (ct[n] == 0 || ct[n] == ';' || ct[n] == ' ');
+}
+
+json_t *http_json_body_or_reply(struct http_request *req)
+{
+    if (!content_type_is(req, "application/json")) {
+        http_reply_error(req, 415, "unsupported_media_type", "unsupported_media_type", NULL);
+        return NULL;
+    }
+    json_t *v;
+    int err = json_read(req->body.data, req->body.len, JSON_MAX_DEPTH, 1, &v);
+    if (err == JSON_READ_TOO_DEEP) {
+        http_reply_error(req, 400, "json_too_deep", "json_too_deep", NULL);
+        return NULL;
+    }
+    if (err) {
+        http_reply_error(req, 400, "bad_json", "bad_json", NULL);
+        return NULL;
+    }
+    return v;
+}
+
+int64_t http_param_id_or_reply(struct http_request *req, int i)
+{
+    const char *s = req->param[i];
+    char *end;
+    long long v = s ? strtoll(s, &end, 10) : 0;
+    if (!s || *end || v <= 0 || *s == '+' || *s == '-' || *s == ' ') {
+        http_reply_error(req, 404, "not_found", "not_found", NULL);
+        return 0;
+    }
+    return v;
+}
+
+int http_require_role_or_reply(struct http_request *req, unsigned roles)
+{
+    if (req->logged_in && (roles & HTTP_ROLE(req->session.user.role)))
+        return 0;
+    http_reply_error(req, 403, "forbidden", "forbidden", NULL);
+    return -1;
+}

@@ -1,0 +1,100 @@
+/*
+ * One HTTP request and its response, as handlers see it. Handlers are plain
+ * functions `void f(struct http_request *req)` that end by calling one of the
+ * http_reply_*() functions; the *_or_reply() helpers reply themselves when
+ * something is wrong and return NULL/non-zero, so the handler just returns.
+ */
+#ifndef CC_HTTP_REQUEST_H
+#define CC_HTTP_REQUEST_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "auth/session.h"
+#include "util/buf.h"
+#include "util/i18n.h"
+
+struct MHD_Connection;
+struct MHD_Response;
+struct http_route;
+struct http_context;
+
+enum http_method {
+    HTTP_GET = 1 << 0,
+    HTTP_HEAD = 1 << 1,
+    HTTP_POST = 1 << 2,
+    HTTP_PUT = 1 << 3,
+    HTTP_PATCH = 1 << 4,
+    HTTP_DELETE = 1 << 5,
+    HTTP_OPTIONS = 1 << 6,
+    HTTP_OTHER = 1 << 7,
+};
+
+#define HTTP_MAX_PARAMS 4
+
+struct http_request {
+    /* The request. */
+    struct MHD_Connection *conn;
+    struct http_context *ctx;
+    enum http_method method;
+    const char *method_name;
+    const char *path; /* decoded, without the query */
+    const struct http_route *route;
+    const char *param[HTTP_MAX_PARAMS]; /* path parameters, in pattern order */
+    char param_buf[256];
+    struct buf body;
+    uint64_t body_bytes; /* received, including what was over the limit */
+    int body_too_large;
+    enum lang lang;
+    struct store *db; /* this thread's connection; set for /api/ routes */
+    struct auth_session session;
+    int logged_in;
+
+    /* The response being built. */
+    unsigned status;
+    struct buf out;
+    const char *content_type;
+    struct buf headers; /* "Name\0Value\0" pairs */
+    struct MHD_Response *prebuilt; /* a shared response to queue as it is */
+    uint64_t start_ns;
+};
+
+/* Replies with V (a reference is taken over) as JSON. */
+void http_reply_json(struct http_request *req, unsigned status, json_t *v);
+
+/* Replies with no body (204, 304). */
+void http_reply_empty(struct http_request *req, unsigned status);
+
+/*
+ * Replies {"error":{"code","message","field"}} with the message MSG_ID of
+ * util/i18n.h in the caller's language. FIELD may be NULL.
+ */
+void http_reply_error(struct http_request *req, unsigned status, const char *code,
+                      const char *msg_id, const char *field);
+
+/* Like http_reply_error with an error object built by the caller (a reference is taken over). */
+void http_reply_error_object(struct http_request *req, unsigned status, json_t *error);
+
+/* Builds the object of an error reply: {"code","message"[,"field"]}. */
+json_t *http_error_object(const char *code, const char *message, const char *field);
+
+/* Adds a response header (copied). */
+void http_add_header(struct http_request *req, const char *name, const char *value);
+
+/* A request header, query argument or cookie; NULL when absent. */
+const char *http_header(struct http_request *req, const char *name);
+const char *http_query(struct http_request *req, const char *name);
+const char *http_cookie(struct http_request *req, const char *name);
+
+/* The parsed JSON object body, or NULL after replying 400/413/415. Free with json_decref. */
+json_t *http_json_body_or_reply(struct http_request *req);
+
+/* Path parameter I as a positive id, or 0 after replying 404. */
+int64_t http_param_id_or_reply(struct http_request *req, int i);
+
+/* 0 when the logged-in user has one of ROLES (a mask of 1 << enum auth_role); else replies 403. */
+int http_require_role_or_reply(struct http_request *req, unsigned roles);
+
+#define HTTP_ROLE(r) (1u << (r))
+
+#endif

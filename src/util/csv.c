@@ -1,0 +1,116 @@
+#include "util/csv.h"
+
+#include <string.h>
+
+#include "util/banned.h"
+
+void csv_init(struct csv_reader *r, const char *data, size_t len)
+{
+    memset(r, 0, sizeof(*r));
+    r->data = data;
+    r->len = len;
+    r->line = 1;
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+        r->pos = 3;
+    buf_init(&r->fields, CSV_MAX_FIELDS * (CSV_MAX_FIELD + 1));
+}
+
+void csv_release(struct csv_reader *r)
+{
+    buf_release(&r->fields);
+    r->nfields = 0;
+}
+
+/* Ends the current field: a NUL separator, and a check of its length. */
+static int end_field(struct csv_reader *r, size_t start, size_t *nf)
+{
+    if (r->fields.len - start > CSV_MAX_FIELD)
+        return CSV_FIELD_TOO_LONG;
+    if (*nf >= CSV_MAX_FIELDS)
+        return CSV_TOO_MANY_FIELDS;
+    if (buf_addc(&r->fields, 0))
+        return CSV_NOMEM;
+    (*nf)++;
+    return 0;
+}
+
+int csv_next(struct csv_reader *r)
+{
+    const char *d = r->data;
+    size_t n = r->len;
+
+    /* Skip blank lines. */
+    while (r->pos < n && (d[r->pos] == '\n' || d[r->pos] == '\r')) {
+        if (d[r->pos] == '\n')
+            r->line++;
+        r->pos++;
+    }
+    r->nfields = 0;
+    if (r->pos >= n)
+        return CSV_END;
+
+    buf_reset(&r->fields);
+    r->row_line = r->line;
+    size_t nf = 0, start = 0;
+    int err;
+    for (;;) {
+        start = r->fields.len;
+        if (r->pos < n && d[r->pos] == '"') {
+            r->pos++;
+            for (;;) {
+                if (r->pos >= n)
+                    return CSV_UNTERMINATED;
+                char c = d[r->pos++];
+                if (c == 0)
+                    return CSV_BAD_CHAR;
+                if (c == '"') {
+                    if (r->pos < n && d[r->pos] == '"') {
+                        r->pos++;
+                    } else {
+                        break;
+                    }
+                } else if (c == '\n') {
+                    r->line++;
+                }
+                if (r->fields.len - start >= CSV_MAX_FIELD)
+                    return CSV_FIELD_TOO_LONG;
+                if (buf_addc(&r->fields, c))
+                    return CSV_NOMEM;
+            }
+            if (r->pos < n && d[r->pos] != ',' && d[r->pos] != '\n' && d[r->pos] != '\r')
+                return CSV_BAD_QUOTE;
+        } else {
+            while (r->pos < n && d[r->pos] != ',' && d[r->pos] != '\n' && d[r->pos] != '\r') {
+                if (d[r->pos] == '"')
+                    return CSV_BAD_QUOTE;
+                if (d[r->pos] == 0)
+                    return CSV_BAD_CHAR;
+                if (r->fields.len - start >= CSV_MAX_FIELD)
+                    return CSV_FIELD_TOO_LONG;
+                if (buf_addc(&r->fields, d[r->pos++]))
+                    return CSV_NOMEM;
+            }
+        }
+        if ((err = end_field(r, start, &nf)))
+            return err;
+        if (r->pos < n && d[r->pos] == ',') {
+            r->pos++;
+            continue;
+        }
+        /* End of the row: CRLF, LF, a lone CR, or the end of the input. */
+        if (r->pos < n && d[r->pos] == '\r')
+            r->pos++;
+        if (r->pos < n && d[r->pos] == '\n') {
+            r->pos++;
+            r->line++;
+        }
+        break;
+    }
+    const char *p = r->fields.data;
+    for (size_t i = 0; i < nf; i++) {
+        r->field[i] = p;
+        p += strlen(p) + 1;
+    }
+    r->nfields = nf;
+    return CSV_ROW;
+}

@@ -1,0 +1,155 @@
+#include "util/i18n.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/banned.h"
+
+struct message {
+    const char *id;
+    const char *text[2];
+};
+
+/* Sorted by id (checked by the unit tests) for a binary search. */
+static const struct message messages[] = {
+    {"bad_json", {"The request body is not valid JSON (UTF-8, an object at the top).",
+                  "请求内容不是有效的 JSON（须为 UTF-8 编码，顶层为对象）。"}},
+    {"bad_request", {"The request is malformed.", "请求格式有误。"}},
+    {"class_name_length", {"The class name must be 1 to 100 characters.",
+                           "班级名称须为 1 到 100 个字符。"}},
+    {"class_name_taken", {"A class with this name already exists.", "已存在同名班级。"}},
+    {"class_unknown", {"There is no class of this name in your college.",
+                       "本校没有这个名称的班级。"}},
+    {"conflict", {"This conflicts with existing data.", "与现有数据冲突。"}},
+    {"country_invalid", {"The country must be a two-letter code such as CN or US.",
+                         "国家须为两位字母代码，如 CN 或 US。"}},
+    {"csrf_failed", {"The security token of this page is missing or out of date. Reload the page "
+                     "and try again.",
+                     "本页面的安全令牌缺失或已过期。请刷新页面后重试。"}},
+    {"csv_bad_char", {"The file contains a NUL byte; save it as UTF-8 text.",
+                      "文件中含有空字节（NUL），请另存为 UTF-8 文本。"}},
+    {"csv_bad_quote", {"A double quote is in the wrong place; quote the whole field and double "
+                       "any quote inside it.",
+                       "双引号位置不正确：请用双引号括住整个字段，字段内的双引号须写两次。"}},
+    /* %d: fields in the row; %d: fields in the header. */
+    {"csv_column_count", {"This row has %d fields but the header has %d.",
+                          "此行有 %d 个字段，但表头有 %d 个。"}},
+    {"csv_empty", {"The file is empty; it needs a header row and at least one user.",
+                   "文件为空：需要一行表头和至少一个用户。"}},
+    {"csv_field_too_long", {"A field is longer than 4096 bytes.", "有字段超过 4096 字节。"}},
+    /* %s: the column name. */
+    {"csv_missing_column", {"The header has no column \"%s\".", "表头缺少“%s”列。"}},
+    {"csv_too_many_fields", {"A row has more than 32 fields.", "有一行超过 32 个字段。"}},
+    /* %d: the limit. */
+    {"csv_too_many_rows", {"The file has more than %d users; split it into smaller files.",
+                           "文件中的用户超过 %d 个，请拆分成较小的文件。"}},
+    /* %s: the column name. */
+    {"csv_unknown_column", {"The header has an unknown column \"%s\".", "表头中有无法识别的列“%s”。"}},
+    {"csv_unterminated", {"A quoted field is never closed.", "有带引号的字段没有闭合。"}},
+    {"field_required", {"This field is required.", "此项为必填项。"}},
+    {"forbidden", {"Your role does not allow this.", "您的角色无权执行此操作。"}},
+    /* %d: the number of rows with errors. */
+    {"import_failed", {"%d rows have errors; nothing was imported. Correct them and import the "
+                       "file again.",
+                       "有 %d 行存在错误，未导入任何数据。请修正后重新导入。"}},
+    {"institution_name_length", {"The institution name must be 1 to 200 characters.",
+                                 "院校名称须为 1 到 200 个字符。"}},
+    {"internal", {"Something went wrong on the server; nothing was changed. Try again, and tell "
+                  "your administrator if it happens again.",
+                  "服务器出错，未做任何更改。请重试；如再次出现，请告知管理员。"}},
+    {"invalid_credentials", {"The login or password is not correct.", "账号或密码不正确。"}},
+    {"json_too_deep", {"The request body nests deeper than 32 levels.",
+                       "请求内容的嵌套超过 32 层。"}},
+    {"lang_invalid", {"The language must be en or zh-CN.", "语言须为 en 或 zh-CN。"}},
+    {"login_duplicate", {"This login appears more than once in the file.",
+                         "此账号在文件中出现了不止一次。"}},
+    {"login_format", {"The login must be 3 to 64 characters: letters a-z, digits, dot, dash or "
+                      "underscore.",
+                      "账号须为 3 到 64 个字符，只能包含字母 a-z、数字、点、连字符或下划线。"}},
+    {"login_taken", {"This login is already taken.", "此账号已被使用。"}},
+    {"method_not_allowed", {"This method is not allowed here.", "此处不允许使用该请求方法。"}},
+    {"name_length", {"The name must be 1 to 100 characters.", "姓名须为 1 到 100 个字符。"}},
+    {"not_found", {"Not found.", "未找到。"}},
+    {"password_length", {"The password must be 8 to 256 characters.",
+                         "密码须为 8 到 256 个字符。"}},
+    {"password_wrong", {"The current password is not correct.", "当前密码不正确。"}},
+    {"payload_too_large", {"The request body is too large.", "请求内容过大。"}},
+    /* %d: seconds to wait. */
+    {"rate_limited", {"Too many failed logins. Try again in %d seconds.",
+                      "登录失败次数过多，请 %d 秒后再试。"}},
+    {"role_invalid", {"The role must be admin, teacher, student or verifier.",
+                      "角色须为 admin（管理员）、teacher（教师）、student（学生）或 verifier（验证方）。"}},
+    {"students_invalid", {"Only students of your college can be enrolled.",
+                          "只能添加本校的学生。"}},
+    {"teacher_invalid", {"Choose a teacher of your college.", "请选择本校的教师。"}},
+    {"unauthenticated", {"Please log in.", "请先登录。"}},
+    {"unsupported_media_type", {"The request body has the wrong content type.",
+                                "请求内容的类型（Content-Type）不正确。"}},
+};
+
+const char *i18n_text(const char *id, enum lang lang)
+{
+    size_t lo = 0, hi = sizeof(messages) / sizeof(messages[0]);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(id, messages[mid].id);
+        if (c == 0)
+            return messages[mid].text[lang == LANG_ZH];
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return id; /* a missing message is a bug the unit tests catch; show the id rather than crash */
+}
+
+const char *lang_tag(enum lang lang)
+{
+    return lang == LANG_ZH ? "zh-CN" : "en";
+}
+
+int lang_parse(const char *tag)
+{
+    if (!tag)
+        return -1;
+    if (strcmp(tag, "en") == 0)
+        return LANG_EN;
+    if (strcmp(tag, "zh-CN") == 0)
+        return LANG_ZH;
+    return -1;
+}
+
+enum lang lang_from_accept(const char *h)
+{
+    /* Picks the supported language with the highest q; ties go to the one listed first. */
+    enum lang best = LANG_EN;
+    double best_q = -1;
+    while (h && *h) {
+        while (*h == ' ' || *h == ',')
+            h++;
+        const char *tag = h;
+        size_t tlen = strcspn(h, ";,");
+        double q = 1.0;
+        h += tlen;
+        if (*h == ';') {
+            const char *qp = strstr(h, "q=");
+            const char *end = h + strcspn(h, ",");
+            if (qp && qp < end)
+                q = strtod(qp + 2, NULL);
+            h = end;
+        }
+        while (tlen && tag[tlen - 1] == ' ')
+            tlen--;
+        int l = -1;
+        if (tlen >= 2 && strncasecmp(tag, "zh", 2) == 0 && (tlen == 2 || tag[2] == '-'))
+            l = LANG_ZH;
+        else if (tlen >= 2 && strncasecmp(tag, "en", 2) == 0 && (tlen == 2 || tag[2] == '-'))
+            l = LANG_EN;
+        if (l >= 0 && q > 0 && q > best_q) {
+            best = (enum lang)l;
+            best_q = q;
+        }
+    }
+    return best;
+}
