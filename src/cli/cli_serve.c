@@ -114,6 +114,8 @@ int cli_serve(int argc, char **argv)
         fprintf(stderr, "carecampus serve: cannot listen on %s\n", listen);
         return CLI_FAIL;
     }
+    if (log_flush_start())
+        LOG_WARN("serve: the log is written line by line");
     fprintf(stderr, "listening on http://%s%s%s:%u\n", strchr(addr, ':') ? "[" : "", addr,
             strchr(addr, ':') ? "]" : "", http_server_port(server));
 
@@ -123,5 +125,6 @@ int cli_serve(int argc, char **argv)
     http_server_stop(&server, 10000);
     store_pool_free(&pool);
     LOG_INFO("serve: stopped");
+    log_flush_stop();
     return CLI_OK;
 }

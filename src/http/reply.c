@@ -1,10 +1,12 @@
 /* The reply and lookup helpers of http/request.h. */
 #include <microhttpd.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "http/request.h"
 #include "http/router.h"
+#include "http/headers.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/banned.h"
@@ -118,4 +120,44 @@ int http_require_role_or_reply(struct http_request *req, unsigned roles)
         return 0;
     http_reply_error(req, 403, "forbidden", "forbidden", NULL);
     return -1;
+}
+
+static pthread_mutex_t constants_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct http_constant *constants;
+
+void http_reply_constant(struct http_request *req, struct http_constant *c)
+{
+    struct MHD_Response *r = __atomic_load_n(&c->response, __ATOMIC_ACQUIRE);
+    if (!r) {
+        pthread_mutex_lock(&constants_lock);
+        if (!(r = c->response)) {
+            r = MHD_create_response_from_buffer(strlen(c->body), (void *)c->body,
+                                                MHD_RESPMEM_PERSISTENT);
+            if (r) {
+                http_security_headers(r, strncmp(req->path, "/api/", 5) == 0);
+                MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, c->content_type);
+                c->next = constants;
+                constants = c;
+                __atomic_store_n(&c->response, r, __ATOMIC_RELEASE);
+            }
+        }
+        pthread_mutex_unlock(&constants_lock);
+        if (!r) {
+            http_reply_error(req, 500, "internal", "internal", NULL);
+            return;
+        }
+    }
+    req->status = c->status;
+    req->prebuilt = r;
+}
+
+void http_constants_release(void)
+{
+    pthread_mutex_lock(&constants_lock);
+    for (struct http_constant *c = constants; c; c = c->next) {
+        MHD_destroy_response(c->response);
+        c->response = NULL;
+    }
+    constants = NULL;
+    pthread_mutex_unlock(&constants_lock);
 }

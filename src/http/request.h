@@ -62,6 +62,26 @@ struct http_request {
 /* Replies with V (a reference is taken over) as JSON. */
 void http_reply_json(struct http_request *req, unsigned status, json_t *v);
 
+/*
+ * A response whose bytes never change (health, fixed documents): built once on
+ * first use with all its headers and then shared by every request, which makes
+ * replying with it nearly free. Define one as a static of the handler's file:
+ *   static struct http_constant ok = {200, "application/json", "{...}"};
+ */
+struct http_constant {
+    unsigned status;
+    const char *content_type;
+    const char *body;
+    struct MHD_Response *response; /* built on first use, freed by http_constants_release */
+    struct http_constant *next;
+};
+
+/* Replies with C. */
+void http_reply_constant(struct http_request *req, struct http_constant *c);
+
+/* Frees the responses of every constant used so far (at server stop). */
+void http_constants_release(void);
+
 /* Replies with no body (204, 304). */
 void http_reply_empty(struct http_request *req, unsigned status);
 

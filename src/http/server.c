@@ -306,11 +306,11 @@ int http_server_start(const struct http_server_options *o, struct http_server **
         threads = n > 2 ? (unsigned)n * 2 : 4;
     }
     s->daemon = MHD_start_daemon(
-        flags, o->port, NULL, NULL, on_request, s, MHD_OPTION_THREAD_POOL_SIZE, threads,
+        flags, o->port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+        MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024), MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)60, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_EXTERNAL_LOGGER,
-        mhd_log, NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_END);
+        (unsigned)60, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_END);
     if (!s->daemon) {
         LOG_ERROR("http: cannot listen on %s port %u", o->address, o->port);
         goto fail;
@@ -346,6 +346,7 @@ void http_server_stop(struct http_server **sp, unsigned grace_ms)
     if (left)
         LOG_WARN("http: stopping with %d requests unfinished", left);
     MHD_stop_daemon(s->daemon);
+    http_constants_release();
     auth_ratelimit_free(&s->ctx.login_by_account);
     auth_ratelimit_free(&s->ctx.login_by_address);
     http_static_release();

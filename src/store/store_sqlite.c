@@ -1,5 +1,6 @@
 #include "store/store_sqlite.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -47,8 +48,21 @@ static int map_error(sqlite3 *db, int rc, const char *what)
     }
 }
 
+/*
+ * Each connection is used by one thread at a time, so SQLite's per-connection
+ * mutexes are not needed; memory statistics would take a global mutex on every
+ * allocation. Both must be set before SQLite initialises, hence once, here.
+ */
+static void configure(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int store_sqlite_open(const char *path, struct store **out)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, configure);
     *out = NULL;
     struct store *s = cc_calloc(1, sizeof(*s));
     if (!s)

@@ -14,6 +14,15 @@ extern enum log_level log_threshold;
 /* Sets the threshold below which nothing is written. */
 void log_set_level(enum log_level level);
 
+/*
+ * Buffers lines in memory and writes them at most every 250 ms (or when 64 KiB
+ * have gathered) from a background thread, so a busy server does not pay a
+ * write(2) per request. log_flush_stop() writes what is left and ends it.
+ * Returns 0, or -1 when the thread cannot start (lines are then written at once).
+ */
+int log_flush_start(void);
+void log_flush_stop(void);
+
 /* Writes one line; use the macros instead. */
 void log_write(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
