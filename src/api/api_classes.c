@@ -3,7 +3,7 @@
 
 #include "util/banned.h"
 
-#define ADMIN HTTP_ROLE(AUTH_ROLE_ADMIN)
+#define ADMIN     HTTP_ROLE(AUTH_ROLE_ADMIN)
 #define MAX_ENROL 1000
 
 void api_classes_list(struct http_request *req)
@@ -48,9 +48,9 @@ void api_classes_create(struct http_request *req)
         http_reply_error(req, 422, "invalid_field", "class_name_length", "name");
     else if (!json_is_integer(teacher))
         http_reply_error(req, 422, "invalid_field", "teacher_invalid", "teacher_id");
-    else if ((err = auth_class_create(req->db, req->session.user.institution_id,
-                                      json_string_value(name), json_integer_value(teacher), &c,
-                                      &p)))
+    else if ((err =
+                  auth_class_create(req->db, req->session.user.institution_id,
+                                    json_string_value(name), json_integer_value(teacher), &c, &p)))
         api_reply_auth_error(req, err, &p);
     else
         http_reply_json(req, 201, json_pack("{s:o}", "class", api_class_json(&c)));
@@ -113,8 +113,8 @@ void api_classes_enrol(struct http_request *req)
         ids[i] = ok ? json_integer_value(v) : 0;
     }
     struct auth_problem p = {"user_ids", "students_invalid"};
-    int err = ok ? auth_class_enrol(req->db, c.institution_id, c.id, ids, n, 0, &p)
-                 : AUTH_ERR_INVALID;
+    int err =
+        ok ? auth_class_enrol(req->db, c.institution_id, c.id, ids, n, 0, &p) : AUTH_ERR_INVALID;
     json_decref(body);
     if (err) {
         api_reply_auth_error(req, err, &p);

@@ -12,8 +12,8 @@ json_t *api_user_json(const struct auth_user *u)
 
 json_t *api_institution_json(const struct auth_institution *i)
 {
-    return json_pack("{s:I, s:{s:s, s:s}, s:s}", "id", (json_int_t)i->id, "name", "en",
-                     i->name_en, "zh-CN", i->name_zh, "country", i->country);
+    return json_pack("{s:I, s:{s:s, s:s}, s:s}", "id", (json_int_t)i->id, "name", "en", i->name_en,
+                     "zh-CN", i->name_zh, "country", i->country);
 }
 
 json_t *api_class_json(const struct auth_class *c)

@@ -1,32 +1,14 @@
 /* Logging in and out, and the current user: /api/session, /api/me, /api/institution. */
-#include <arpa/inet.h>
-#include <microhttpd.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "api/api.h"
 #include "auth/ratelimit.h"
-#include "http/server.h"
 #include "util/json.h"
 #include "util/timeutil.h"
 #include "util/banned.h"
 
 #define COOKIE_ATTRS "; Path=/; HttpOnly; SameSite=Strict"
-
-/* The client's IP address as text. */
-static void client_address(struct http_request *req, char *out, size_t size)
-{
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    snprintf(out, size, "?");
-    if (!ci || !ci->client_addr)
-        return;
-    const struct sockaddr *sa = ci->client_addr;
-    if (sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)size);
-    else if (sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)size);
-}
 
 /* {"user", "institution", "csrf"}: what /api/session and /api/me answer. */
 static void reply_me(struct http_request *req, unsigned status, const struct auth_user *u,
@@ -69,7 +51,7 @@ void api_session_create(struct http_request *req)
     }
 
     char addr[64], account_key[96], address_key[80];
-    client_address(req, addr, sizeof(addr));
+    http_client_address(req, addr, sizeof(addr));
     snprintf(account_key, sizeof(account_key), "u:%.64s", login);
     for (char *c = account_key; *c; c++)
         *c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
@@ -111,7 +93,7 @@ void api_session_create(struct http_request *req)
     req->lang = lang < 0 ? LANG_EN : (enum lang)lang;
     reply_me(req, 200, &user, session.csrf);
     if (req->status == 200)
-        http_add_header(req, MHD_HTTP_HEADER_SET_COOKIE, cookie);
+        http_add_header(req, "Set-Cookie", cookie);
 done:
     json_decref(body);
 }
@@ -123,7 +105,7 @@ void api_session_delete(struct http_request *req)
         return;
     }
     http_reply_empty(req, 204);
-    http_add_header(req, MHD_HTTP_HEADER_SET_COOKIE, "cc_session=" COOKIE_ATTRS "; Max-Age=0");
+    http_add_header(req, "Set-Cookie", "cc_session=" COOKIE_ATTRS "; Max-Age=0");
 }
 
 void api_me_get(struct http_request *req)
@@ -163,9 +145,8 @@ void api_me_password(struct http_request *req)
     if (!body)
         return;
     struct auth_problem p = {0};
-    int err = auth_user_change_password(req->db, &req->session.user,
-                                        json_get_str(body, "current"), json_get_str(body, "new"),
-                                        &p);
+    int err = auth_user_change_password(req->db, &req->session.user, json_get_str(body, "current"),
+                                        json_get_str(body, "new"), &p);
     if (!err)
         err = auth_session_end_others(req->db, req->session.user.id, req->session.token_hash);
     if (err)

@@ -25,8 +25,8 @@ void api_users_list(struct http_request *req)
         return;
     }
     json_t *users = json_array();
-    int err = auth_user_list(req->db, req->session.user.institution_id, r, q, api_append_user,
-                             users);
+    int err =
+        auth_user_list(req->db, req->session.user.institution_id, r, q, api_append_user, users);
     if (err) {
         json_decref(users);
         api_reply_auth_error(req, AUTH_ERR_STORE, NULL);
@@ -36,8 +36,7 @@ void api_users_list(struct http_request *req)
 }
 
 /* A member that must be a string when present; replies 422 and returns -1 otherwise. */
-static int string_member(struct http_request *req, json_t *body, const char *key,
-                         const char **out)
+static int string_member(struct http_request *req, json_t *body, const char *key, const char **out)
 {
     json_t *v = json_object_get(body, key);
     *out = json_string_value(v);
@@ -93,14 +92,14 @@ void api_users_get(struct http_request *req)
     if (u.role == AUTH_ROLE_TEACHER || u.role == AUTH_ROLE_STUDENT) {
         enum auth_class_scope scope =
             u.role == AUTH_ROLE_TEACHER ? AUTH_CLASSES_TAUGHT_BY : AUTH_CLASSES_ATTENDED_BY;
-        if (auth_class_list(req->db, me->institution_id, scope, u.id, api_append_class,
-                            classes)) {
+        if (auth_class_list(req->db, me->institution_id, scope, u.id, api_append_class, classes)) {
             json_decref(classes);
             api_reply_auth_error(req, AUTH_ERR_STORE, NULL);
             return;
         }
     }
-    http_reply_json(req, 200, json_pack("{s:o, s:o}", "user", api_user_json(&u), "classes", classes));
+    http_reply_json(req, 200,
+                    json_pack("{s:o, s:o}", "user", api_user_json(&u), "classes", classes));
 }
 
 /* The report of a failed import: {"error":{"code","message","rows":[{line,field,message}]}}. */
@@ -160,8 +159,8 @@ void api_users_import(struct http_request *req)
             json_decref(users);
             api_reply_auth_error(req, AUTH_ERR_STORE, NULL);
         } else {
-            http_reply_json(req, 200, json_pack("{s:i, s:o}", "imported", (int)r->nusers,
-                                                "users", users));
+            http_reply_json(req, 200,
+                            json_pack("{s:i, s:o}", "imported", (int)r->nusers, "users", users));
         }
     }
     auth_import_report_release(r);

@@ -49,8 +49,7 @@ static int normalise_login(const char *login, char out[AUTH_LOGIN_MAX + 1])
         return -1;
     for (size_t i = 0; i < n; i++) {
         char c = (char)tolower((unsigned char)login[i]);
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-              c == '-'))
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
             return -1;
         out[i] = c;
     }
@@ -229,9 +228,9 @@ int auth_user_create(struct store *db, int64_t institution, const struct auth_ne
 int auth_user_get(struct store *db, int64_t institution, int64_t id, struct auth_user *out)
 {
     struct store_stmt *st;
-    if (store_prepare(db,
-                      "SELECT " USER_COLUMNS " FROM users u WHERE u.id = ? AND u.institution_id = ?",
-                      &st))
+    if (store_prepare(
+            db, "SELECT " USER_COLUMNS " FROM users u WHERE u.id = ? AND u.institution_id = ?",
+            &st))
         return AUTH_ERR_STORE;
     store_bind_int(st, 1, id);
     store_bind_int(st, 2, institution);
@@ -258,8 +257,8 @@ int auth_login_exists(struct store *db, const char *login, int *yes)
     return err < 0 ? AUTH_ERR_STORE : AUTH_OK;
 }
 
-int auth_user_list(struct store *db, int64_t institution, int role, const char *q,
-                   auth_user_fn fn, void *ctx)
+int auth_user_list(struct store *db, int64_t institution, int role, const char *q, auth_user_fn fn,
+                   void *ctx)
 {
     struct store_stmt *st;
     /* instr() rather than LIKE: no wildcard escaping, and PostgreSQL has strpos() for it. */

@@ -13,12 +13,12 @@
 
 enum auth_error {
     AUTH_OK = 0,
-    AUTH_ERR_STORE = -1,          /* storage failed; nothing was changed */
-    AUTH_ERR_INVALID = -2,        /* an input is invalid: see the auth_problem */
-    AUTH_ERR_NOT_FOUND = -3,      /* no such row in this institution */
-    AUTH_ERR_CONFLICT = -4,       /* e.g. the login is taken: see the auth_problem */
+    AUTH_ERR_STORE = -1,     /* storage failed; nothing was changed */
+    AUTH_ERR_INVALID = -2,   /* an input is invalid: see the auth_problem */
+    AUTH_ERR_NOT_FOUND = -3, /* no such row in this institution */
+    AUTH_ERR_CONFLICT = -4,  /* e.g. the login is taken: see the auth_problem */
     AUTH_ERR_NOMEM = -5,
-    AUTH_ERR_BAD_PASSWORD = -6,   /* wrong login or password */
+    AUTH_ERR_BAD_PASSWORD = -6, /* wrong login or password */
 };
 
 /* What is wrong with an input: the field's name and a message id of util/i18n.h. */
@@ -29,8 +29,8 @@ struct auth_problem {
 
 enum auth_role { AUTH_ROLE_ADMIN, AUTH_ROLE_TEACHER, AUTH_ROLE_STUDENT, AUTH_ROLE_VERIFIER };
 
-#define AUTH_LOGIN_MAX 64
-#define AUTH_NAME_MAX  100 /* characters; stored as UTF-8, up to 4 bytes each */
+#define AUTH_LOGIN_MAX  64
+#define AUTH_NAME_MAX   100 /* characters; stored as UTF-8, up to 4 bytes each */
 #define AUTH_NAME_BYTES (AUTH_NAME_MAX * 4 + 1)
 
 struct auth_institution {
@@ -107,8 +107,8 @@ typedef int (*auth_user_fn)(void *ctx, const struct auth_user *u);
  * for all roles, Q (may be NULL) a substring of login or name. Stops early
  * when FN returns non-zero and returns that.
  */
-int auth_user_list(struct store *db, int64_t institution, int role, const char *q,
-                   auth_user_fn fn, void *ctx) __attribute__((warn_unused_result));
+int auth_user_list(struct store *db, int64_t institution, int role, const char *q, auth_user_fn fn,
+                   void *ctx) __attribute__((warn_unused_result));
 
 /* Changes the name and/or language (NULL: unchanged) of a user of INSTITUTION. */
 int auth_user_update(struct store *db, int64_t institution, int64_t id, const char *name,

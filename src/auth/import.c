@@ -13,7 +13,7 @@
 
 enum column { COL_LOGIN, COL_NAME, COL_ROLE, COL_PASSWORD, COL_LANG, COL_CLASS, NCOLS };
 
-static const char *const column_names[NCOLS] = {"login", "name",  "role",
+static const char *const column_names[NCOLS] = {"login",    "name", "role",
                                                 "password", "lang", "class"};
 
 struct row {
@@ -172,8 +172,8 @@ static int write_rows(struct store *db, int64_t institution, struct row *rows, s
     int err = 0;
     for (size_t i = 0; i < n; i++) {
         struct row *row = &rows[i];
-        struct auth_new_user u = {row->value[COL_LOGIN], row->value[COL_NAME],
-                                  row->value[COL_ROLE], row->value[COL_LANG], NULL};
+        struct auth_new_user u = {row->value[COL_LOGIN], row->value[COL_NAME], row->value[COL_ROLE],
+                                  row->value[COL_LANG], NULL};
         struct auth_problem p;
         struct auth_user made;
         err = auth_user_insert(db, institution, &u, row->hash, &made, &p);

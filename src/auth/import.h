@@ -19,8 +19,8 @@ struct auth_import_error {
     unsigned line;
     const char *field; /* NULL when about the whole row or file */
     const char *msg;
-    int arg[2];        /* for the message's %d conversions */
-    char text[48];     /* for its %s conversion */
+    int arg[2];    /* for the message's %d conversions */
+    char text[48]; /* for its %s conversion */
 };
 
 struct auth_import_report {

@@ -7,8 +7,8 @@
 #include "util/alloc.h"
 #include "util/banned.h"
 
-#define SLOTS 8192 /* a power of two */
-#define PROBE 8
+#define SLOTS   8192 /* a power of two */
+#define PROBE   8
 #define KEY_MAX 96
 
 struct slot {

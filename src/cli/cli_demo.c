@@ -81,8 +81,7 @@ static int seed(struct store *db)
         return -1;
     if (auth_institution_create(db, "Changsha Health Vocational College", "长沙健康职业学院", "CN",
                                 &cn, &p) ||
-        auth_institution_create(db, "Riverside Community College", "河滨社区学院", "US", &us,
-                                &p) ||
+        auth_institution_create(db, "Riverside Community College", "河滨社区学院", "US", &us, &p) ||
         add_users(db, cn, college, sizeof(college) / sizeof(college[0]), hash, ids) ||
         add_users(db, us, partner, 2, hash, pids))
         goto fail;

@@ -8,11 +8,13 @@
 
 int cli_init(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"data", required_argument, NULL, 'd'},    {"db", required_argument, NULL, 'b'},
-        {"name-en", required_argument, NULL, 'e'}, {"name-zh", required_argument, NULL, 'z'},
-        {"country", required_argument, NULL, 'c'}, {"json", no_argument, NULL, 'j'},
-        {NULL, 0, NULL, 0}};
+    static const struct option options[] = {{"data", required_argument, NULL, 'd'},
+                                            {"db", required_argument, NULL, 'b'},
+                                            {"name-en", required_argument, NULL, 'e'},
+                                            {"name-zh", required_argument, NULL, 'z'},
+                                            {"country", required_argument, NULL, 'c'},
+                                            {"json", no_argument, NULL, 'j'},
+                                            {NULL, 0, NULL, 0}};
     const char *data = "./data", *db_url = NULL, *en = NULL, *zh = NULL, *country = NULL;
     int json = 0, c;
     opterr = 0;

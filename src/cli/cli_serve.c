@@ -39,11 +39,13 @@ static int parse_listen(const char *s, char *addr, size_t size, uint16_t *port)
 
 int cli_serve(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"data", required_argument, NULL, 'd'},    {"listen", required_argument, NULL, 'l'},
-        {"db", required_argument, NULL, 'b'},      {"web-dir", required_argument, NULL, 'w'},
-        {"threads", required_argument, NULL, 't'}, {"quiet", no_argument, NULL, 'q'},
-        {NULL, 0, NULL, 0}};
+    static const struct option options[] = {{"data", required_argument, NULL, 'd'},
+                                            {"listen", required_argument, NULL, 'l'},
+                                            {"db", required_argument, NULL, 'b'},
+                                            {"web-dir", required_argument, NULL, 'w'},
+                                            {"threads", required_argument, NULL, 't'},
+                                            {"quiet", no_argument, NULL, 'q'},
+                                            {NULL, 0, NULL, 0}};
     const char *data = "./data", *listen = "127.0.0.1:8080", *db_url = NULL, *web_dir = NULL;
     unsigned threads = 0;
     int c;
@@ -106,8 +108,8 @@ int cli_serve(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    struct http_server_options o = {addr, port, threads, web_dir, pool, api_routes,
-                                    api_routes_count};
+    struct http_server_options o = {addr, port,       threads,         web_dir,
+                                    pool, api_routes, api_routes_count};
     struct http_server *server;
     if (http_server_start(&o, &server)) {
         store_pool_free(&pool);

@@ -22,12 +22,16 @@ struct user_opts {
 /* Parses the options shared by the user subcommands; returns CLI_OK or CLI_USAGE. */
 static int parse(int argc, char **argv, struct user_opts *o)
 {
-    static const struct option options[] = {
-        {"data", required_argument, NULL, 'd'},     {"db", required_argument, NULL, 'b'},
-        {"institution", required_argument, NULL, 'i'}, {"role", required_argument, NULL, 'r'},
-        {"login", required_argument, NULL, 'l'},    {"name", required_argument, NULL, 'n'},
-        {"lang", required_argument, NULL, 'g'},     {"password-stdin", no_argument, NULL, 'p'},
-        {"json", no_argument, NULL, 'j'},           {NULL, 0, NULL, 0}};
+    static const struct option options[] = {{"data", required_argument, NULL, 'd'},
+                                            {"db", required_argument, NULL, 'b'},
+                                            {"institution", required_argument, NULL, 'i'},
+                                            {"role", required_argument, NULL, 'r'},
+                                            {"login", required_argument, NULL, 'l'},
+                                            {"name", required_argument, NULL, 'n'},
+                                            {"lang", required_argument, NULL, 'g'},
+                                            {"password-stdin", no_argument, NULL, 'p'},
+                                            {"json", no_argument, NULL, 'j'},
+                                            {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof(*o));
     o->data = "./data";
     o->institution = 1;

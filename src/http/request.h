@@ -17,7 +17,18 @@
 struct MHD_Connection;
 struct MHD_Response;
 struct http_route;
-struct http_context;
+struct store_pool;
+struct auth_ratelimit;
+
+/* What handlers share: set up by the server, read by handlers through req->ctx. */
+struct http_context {
+    struct store_pool *pool;
+    struct auth_ratelimit *login_by_account;
+    struct auth_ratelimit *login_by_address;
+    const struct http_route *routes;
+    size_t nroutes;
+    const char *web_dir; /* serve web/ from here instead of the embedded copy */
+};
 
 enum http_method {
     HTTP_GET = 1 << 0,
@@ -54,7 +65,7 @@ struct http_request {
     unsigned status;
     struct buf out;
     const char *content_type;
-    struct buf headers; /* "Name\0Value\0" pairs */
+    struct buf headers;            /* "Name\0Value\0" pairs */
     struct MHD_Response *prebuilt; /* a shared response to queue as it is */
     uint64_t start_ns;
 };
@@ -105,6 +116,9 @@ void http_add_header(struct http_request *req, const char *name, const char *val
 const char *http_header(struct http_request *req, const char *name);
 const char *http_query(struct http_request *req, const char *name);
 const char *http_cookie(struct http_request *req, const char *name);
+
+/* The client's IP address as text ("?" when unknown). */
+void http_client_address(struct http_request *req, char *out, size_t size);
 
 /* The parsed JSON object body, or NULL after replying 400/413/415. Free with json_decref. */
 json_t *http_json_body_or_reply(struct http_request *req);

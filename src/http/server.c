@@ -44,8 +44,8 @@ static enum http_method parse_method(const char *m)
     static const struct {
         const char *name;
         enum http_method method;
-    } methods[] = {{"GET", HTTP_GET},     {"HEAD", HTTP_HEAD},     {"POST", HTTP_POST},
-                   {"PUT", HTTP_PUT},     {"PATCH", HTTP_PATCH},   {"DELETE", HTTP_DELETE},
+    } methods[] = {{"GET", HTTP_GET},        {"HEAD", HTTP_HEAD},   {"POST", HTTP_POST},
+                   {"PUT", HTTP_PUT},        {"PATCH", HTTP_PATCH}, {"DELETE", HTTP_DELETE},
                    {"OPTIONS", HTTP_OPTIONS}};
     for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
         if (strcmp(m, methods[i].name) == 0)
@@ -174,8 +174,8 @@ static void request_free(struct http_request *req)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_size, void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **con_cls)
 {
     struct http_server *srv = cls;
     struct http_request *req = *con_cls;
@@ -190,13 +190,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         req->method_name = method;
         req->method = parse_method(method);
         req->path = url;
-        req->lang = lang_from_accept(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                                  "Accept-Language"));
+        req->lang =
+            lang_from_accept(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Language"));
         unsigned allowed;
         if (is_api(url))
-            req->route = http_route_match(srv->ctx.routes, srv->ctx.nroutes, req->method, url,
-                                          req->param, req->param_buf, sizeof(req->param_buf),
-                                          &allowed);
+            req->route =
+                http_route_match(srv->ctx.routes, srv->ctx.nroutes, req->method, url, req->param,
+                                 req->param_buf, sizeof(req->param_buf), &allowed);
         size_t max = http_route_body_max(req->route);
         buf_init(&req->body, max);
         buf_init(&req->out, 16u << 20);
@@ -307,10 +307,11 @@ int http_server_start(const struct http_server_options *o, struct http_server **
     }
     s->daemon = MHD_start_daemon(
         flags, o->port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-        MHD_OPTION_THREAD_POOL_SIZE, threads,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024), MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)60, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_END);
+        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)(32 * 1024), MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE,
+        (unsigned)1024, MHD_OPTION_END);
     if (!s->daemon) {
         LOG_ERROR("http: cannot listen on %s port %u", o->address, o->port);
         goto fail;

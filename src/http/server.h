@@ -12,16 +12,6 @@
 #include "http/router.h"
 #include "store/store.h"
 
-/* What handlers share: set up by the server, read by handlers through req->ctx. */
-struct http_context {
-    struct store_pool *pool;
-    struct auth_ratelimit *login_by_account;
-    struct auth_ratelimit *login_by_address;
-    const struct http_route *routes;
-    size_t nroutes;
-    const char *web_dir; /* serve web/ from here instead of the embedded copy */
-};
-
 struct http_server_options {
     const char *address; /* "127.0.0.1", "0.0.0.0", "::1" */
     uint16_t port;

@@ -69,8 +69,9 @@ int store_migrate(struct store *s)
         if ((err = store_exec(s, (const char *)f->data)))
             goto fail;
         struct store_stmt *st;
-        if ((err = store_prepare(s, "INSERT INTO schema_migrations (version, name, applied_at)"
-                                    " VALUES (?, ?, ?)",
+        if ((err = store_prepare(s,
+                                 "INSERT INTO schema_migrations (version, name, applied_at)"
+                                 " VALUES (?, ?, ?)",
                                  &st)))
             goto fail;
         char now[21];

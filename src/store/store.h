@@ -22,12 +22,12 @@
 
 enum store_error {
     STORE_OK = 0,
-    STORE_ROW = 1,           /* store_step: a row is ready */
-    STORE_ERROR = -1,        /* any other failure; logged */
-    STORE_CONSTRAINT = -2,   /* a UNIQUE, CHECK or foreign-key constraint failed */
-    STORE_BUSY = -3,         /* the database stayed locked past the busy timeout */
+    STORE_ROW = 1,         /* store_step: a row is ready */
+    STORE_ERROR = -1,      /* any other failure; logged */
+    STORE_CONSTRAINT = -2, /* a UNIQUE, CHECK or foreign-key constraint failed */
+    STORE_BUSY = -3,       /* the database stayed locked past the busy timeout */
     STORE_NOMEM = -4,
-    STORE_UNSUPPORTED = -5,  /* a URL scheme this build has no backend for */
+    STORE_UNSUPPORTED = -5, /* a URL scheme this build has no backend for */
     STORE_CANTOPEN = -6,
 };
 

@@ -67,8 +67,8 @@ int store_sqlite_open(const char *path, struct store **out)
     struct store *s = cc_calloc(1, sizeof(*s));
     if (!s)
         return STORE_NOMEM;
-    int rc = sqlite3_open_v2(path, &s->db,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    int rc = sqlite3_open_v2(
+        path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         int err = map_error(s->db, rc, "open");
         LOG_ERROR("store: cannot open the database: %s", sqlite3_errstr(rc));

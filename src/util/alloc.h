@@ -16,7 +16,8 @@ char *cc_strdup(const char *s);
 char *cc_strndup(const char *s, size_t n);
 void cc_free(void *p);
 
-/* Tests: make allocation number N (counting from 1 from now) and all after it fail; 0 turns it off. */
+/* Tests: make allocation number N (counting from 1 from now) and all after it fail; 0 turns it off.
+ */
 void cc_alloc_fail_after(long n);
 
 #endif

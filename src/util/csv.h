@@ -15,10 +15,10 @@
 #define CSV_MAX_FIELD  4096
 
 enum csv_result {
-    CSV_ROW = 1,             /* a row was read */
-    CSV_END = 0,             /* no more rows */
-    CSV_BAD_QUOTE = -1,      /* a quote inside an unquoted field, or text after a closing quote */
-    CSV_UNTERMINATED = -2,   /* a quoted field runs to the end of the input */
+    CSV_ROW = 1,           /* a row was read */
+    CSV_END = 0,           /* no more rows */
+    CSV_BAD_QUOTE = -1,    /* a quote inside an unquoted field, or text after a closing quote */
+    CSV_UNTERMINATED = -2, /* a quoted field runs to the end of the input */
     CSV_TOO_MANY_FIELDS = -3,
     CSV_FIELD_TOO_LONG = -4,
     CSV_NOMEM = -5,

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#define SECRET_TOKEN_LEN 43    /* base64url of 32 random bytes, without padding */
+#define SECRET_TOKEN_LEN      43 /* base64url of 32 random bytes, without padding */
 #define SECRET_SHA256_HEX_LEN 64
 
 /* Initialises libsodium; call once at start-up. Returns 0 or -1. */
