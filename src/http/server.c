@@ -173,6 +173,24 @@ static void request_free(struct http_request *req)
     cc_free(req);
 }
 
+#define HEADERS_MAX (16 * 1024)
+
+static enum MHD_Result add_header_size(void *cls, enum MHD_ValueKind kind, const char *key,
+                                       const char *value)
+{
+    size_t *total = cls;
+    *total += strlen(key) + (value ? strlen(value) : 0) + 4; /* ": " and CRLF */
+    return MHD_YES;
+}
+
+/* The size of the request line and headers as sent, near enough. */
+static size_t headers_size(struct MHD_Connection *conn, const char *url)
+{
+    size_t total = strlen(url) + 16;
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, add_header_size, &total);
+    return total;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_size, void **con_cls)
@@ -204,6 +222,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *con_cls = req;
         atomic_fetch_add(&srv->in_flight, 1);
 
+        /*
+         * libmicrohttpd refuses headers that do not fit its per-connection
+         * memory (32 KiB) with 431 itself; the documented limit is 16 KiB.
+         */
+        if (headers_size(conn, url) > HEADERS_MAX) {
+            http_reply_empty(req, 431);
+            req->body_too_large = 1;
+            return queue(req);
+        }
         /* A declared length over the limit is refused before the body is read. */
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         if (cl && strtoull(cl, NULL, 10) > (max ? max : HTTP_JSON_MAX)) {
