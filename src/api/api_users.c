@@ -17,7 +17,7 @@ void api_users_list(struct http_request *req)
     const char *role = http_query(req, "role"), *q = http_query(req, "q");
     int r = -1;
     if (role && *role && (r = auth_role_parse(role)) < 0) {
-        http_reply_error(req, 422, "invalid_field", "role_invalid", "role");
+        http_reply_error(req, 400, "bad_request", "role_invalid", "role");
         return;
     }
     if (q && strlen(q) > 200) {

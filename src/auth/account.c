@@ -7,6 +7,7 @@
 #include "auth/password.h"
 #include "util/i18n.h"
 #include "util/timeutil.h"
+#include "util/utf8.h"
 #include "util/banned.h"
 
 static const char *const role_names[] = {"admin", "teacher", "student", "verifier"};
@@ -22,14 +23,6 @@ int auth_role_parse(const char *s)
         if (strcmp(s, role_names[i]) == 0)
             return i;
     return -1;
-}
-
-size_t auth_utf8_length(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
 }
 
 static int problem(struct auth_problem *p, const char *field, const char *msg)
@@ -60,17 +53,17 @@ static int normalise_login(const char *login, char out[AUTH_LOGIN_MAX + 1])
 /* A person's name: 1..MAX characters, no control characters. */
 static int name_ok(const char *s, size_t max)
 {
-    if (!s || !*s)
+    if (!s || !*s || !utf8_valid(s, strlen(s)))
         return 0;
     for (const char *c = s; *c; c++)
         if ((unsigned char)*c < 0x20 || *c == 0x7f)
             return 0;
-    return auth_utf8_length(s) <= max;
+    return utf8_length(s) <= max;
 }
 
 static int password_ok(const char *s)
 {
-    size_t n = s ? auth_utf8_length(s) : 0;
+    size_t n = s && utf8_valid(s, strlen(s)) ? utf8_length(s) : 0;
     return n >= 8 && n <= 256;
 }
 
@@ -87,7 +80,7 @@ int auth_user_validate(const struct auth_new_user *u, struct auth_problem *p)
         return problem(p, "role", "field_required");
     if (auth_role_parse(u->role) < 0)
         return problem(p, "role", "role_invalid");
-    if (u->lang && *u->lang && lang_parse(u->lang) < 0)
+    if (u->lang && lang_parse(u->lang) < 0)
         return problem(p, "lang", "lang_invalid");
     if (!u->password || !*u->password)
         return problem(p, "password", "field_required");

@@ -65,9 +65,6 @@ const char *auth_role_name(enum auth_role role);
 /* Parses a role name; -1 when unknown. */
 int auth_role_parse(const char *s);
 
-/* Number of characters of a UTF-8 string. */
-size_t auth_utf8_length(const char *s);
-
 /* Checks each field of U; on the first bad one fills P and returns AUTH_ERR_INVALID. */
 int auth_user_validate(const struct auth_new_user *u, struct auth_problem *p);
 

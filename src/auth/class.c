@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "util/timeutil.h"
+#include "util/utf8.h"
 #include "util/banned.h"
 
 #define CLASS_SELECT                                                                               \
@@ -33,7 +34,8 @@ int auth_class_create(struct store *db, int64_t institution, const char *name, i
 {
     if (!name || !*name)
         return invalid(p, "name", "field_required");
-    if (auth_utf8_length(name) > AUTH_NAME_MAX || strpbrk(name, "\r\n\t"))
+    if (!utf8_valid(name, strlen(name)) || utf8_length(name) > AUTH_NAME_MAX ||
+        strpbrk(name, "\r\n\t"))
         return invalid(p, "name", "class_name_length");
     struct auth_user t;
     int err = auth_user_get(db, institution, teacher_id, &t);

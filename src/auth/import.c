@@ -9,6 +9,7 @@
 #include "auth/password.h"
 #include "util/alloc.h"
 #include "util/csv.h"
+#include "util/utf8.h"
 #include "util/banned.h"
 
 enum column { COL_LOGIN, COL_NAME, COL_ROLE, COL_PASSWORD, COL_LANG, COL_CLASS, NCOLS };
@@ -110,6 +111,15 @@ static int read_header(struct csv_reader *csv, int map[NCOLS], struct auth_impor
         }
     }
     return bad ? -1 : 0;
+}
+
+/* The name of the column at field index I of the file, or NULL. */
+static const char *column_of(const int map[NCOLS], size_t i)
+{
+    for (int c = 0; c < NCOLS; c++)
+        if (map[c] == (int)i)
+            return column_names[c];
+    return NULL;
 }
 
 static void free_rows(struct row *rows, size_t n)
@@ -226,7 +236,7 @@ int auth_import_users_csv(struct store *db, int64_t institution, const char *dat
             break;
         if (c < 0) {
             /* The rest of the file cannot be read reliably after a broken quote. */
-            report(r, csv.line, NULL, csv_message(c));
+            report(r, csv.line, column_of(map, csv.nfields), csv_message(c));
             break;
         }
         if (n == AUTH_IMPORT_MAX_ROWS) {
@@ -242,10 +252,19 @@ int auth_import_users_csv(struct store *db, int64_t institution, const char *dat
             e->arg[1] = (int)header_fields;
             continue;
         }
-        for (int col = 0; col < NCOLS; col++) {
+        int bad_text = 0;
+        for (int col = 0; col < NCOLS && !bad_text; col++) {
             if (map[col] < 0)
                 continue;
             const char *v = csv.field[map[col]];
+            if (!utf8_valid(v, strlen(v))) {
+                report(r, row->line, column_names[col], "csv_bad_utf8");
+                bad_text = 1;
+                break;
+            }
+            /* An empty optional cell means "the default". */
+            if (col >= COL_LANG && !*v)
+                continue;
             /* Spreadsheets pad cells; passwords are taken exactly as written. */
             if (col != COL_PASSWORD)
                 while (*v == ' ')
@@ -259,6 +278,12 @@ int auth_import_users_csv(struct store *db, int64_t institution, const char *dat
                 while (e > row->value[col] && e[-1] == ' ')
                     *--e = 0;
             }
+        }
+        if (bad_text) {
+            for (int col = 0; col < NCOLS; col++)
+                cc_free(row->value[col]);
+            memset(row, 0, sizeof(*row));
+            continue;
         }
         if ((err = check_row(db, institution, row, rows, n, r)))
             goto done;

@@ -5,7 +5,9 @@
 
 int cli_help(int argc, char **argv)
 {
-    if (argc >= 2) {
+    if (argc > 2)
+        return cli_usage_error("help", "unexpected argument '%s'", argv[2]);
+    if (argc == 2) {
         if (!cli_find(argv[1])) {
             fprintf(stderr, "carecampus help: '%s' is not a command\n", argv[1]);
             return CLI_USAGE;
@@ -24,6 +26,8 @@ int cli_help(int argc, char **argv)
 
 int cli_version(int argc, char **argv)
 {
+    if (argc > 1)
+        return cli_usage_error("version", "unexpected argument '%s'", argv[1]);
     printf("carecampus %s\n", CC_VERSION);
     return CLI_OK;
 }

@@ -124,7 +124,7 @@ int64_t http_param_id_or_reply(struct http_request *req, int i)
     char *end;
     long long v = s ? strtoll(s, &end, 10) : 0;
     if (!s || *end || v <= 0 || *s == '+' || *s == '-' || *s == ' ') {
-        http_reply_error(req, 404, "not_found", "not_found", NULL);
+        http_reply_error(req, 400, "bad_request", "bad_request", NULL);
         return 0;
     }
     return v;

@@ -123,7 +123,7 @@ void http_client_address(struct http_request *req, char *out, size_t size);
 /* The parsed JSON object body, or NULL after replying 400/413/415. Free with json_decref. */
 json_t *http_json_body_or_reply(struct http_request *req);
 
-/* Path parameter I as a positive id, or 0 after replying 404. */
+/* Path parameter I as a positive id, or 0 after replying 400 (not a positive integer). */
 int64_t http_param_id_or_reply(struct http_request *req, int i);
 
 /* 0 when the logged-in user has one of ROLES (a mask of 1 << enum auth_role); else replies 403. */

@@ -40,23 +40,50 @@ static int match(const char *pattern, const char *path, const char *param[HTTP_M
     return *p == 0 && *s == 0;
 }
 
+/* How many ":param" segments PATTERN has; the fewer, the more specific. */
+static int params_in(const char *pattern)
+{
+    int n = 0;
+    for (const char *p = pattern; (p = strstr(p, "/:")); p += 2)
+        n++;
+    return n;
+}
+
 const struct http_route *http_route_match(const struct http_route *routes, size_t n,
                                           unsigned method, const char *path,
                                           const char *param[HTTP_MAX_PARAMS], char *buf,
                                           size_t size, unsigned *allowed)
 {
-    *allowed = 0;
+    /*
+     * Only the most specific patterns that match count: /api/users/import
+     * outranks /api/users/:id, so GET /api/users/import is a 405, not a
+     * lookup of the user "import".
+     */
+    int best = HTTP_MAX_PARAMS + 1;
     for (size_t i = 0; i < n; i++) {
+        const char *scratch[HTTP_MAX_PARAMS];
+        char sbuf[256];
+        int k = params_in(routes[i].pattern);
+        if (k < best && match(routes[i].pattern, path, scratch, sbuf, sizeof(sbuf)))
+            best = k;
+    }
+    *allowed = 0;
+    const struct http_route *found = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (params_in(routes[i].pattern) != best)
+            continue;
         if (!match(routes[i].pattern, path, param, buf, size))
             continue;
         unsigned m = routes[i].methods;
         if (m & HTTP_GET)
             m |= HTTP_HEAD;
-        if (m & method)
-            return &routes[i];
+        if ((m & method) && !found)
+            found = &routes[i];
         *allowed |= m;
     }
-    return NULL;
+    if (found)
+        *allowed = 0;
+    return found;
 }
 
 static int hex(char c)

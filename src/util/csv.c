@@ -22,15 +22,15 @@ void csv_release(struct csv_reader *r)
 }
 
 /* Ends the current field: a NUL separator, and a check of its length. */
-static int end_field(struct csv_reader *r, size_t start, size_t *nf)
+static int end_field(struct csv_reader *r, size_t start)
 {
     if (r->fields.len - start > CSV_MAX_FIELD)
         return CSV_FIELD_TOO_LONG;
-    if (*nf >= CSV_MAX_FIELDS)
+    if (r->nfields >= CSV_MAX_FIELDS)
         return CSV_TOO_MANY_FIELDS;
     if (buf_addc(&r->fields, 0))
         return CSV_NOMEM;
-    (*nf)++;
+    r->nfields++;
     return 0;
 }
 
@@ -51,7 +51,7 @@ int csv_next(struct csv_reader *r)
 
     buf_reset(&r->fields);
     r->row_line = r->line;
-    size_t nf = 0, start = 0;
+    size_t start = 0;
     int err;
     for (;;) {
         start = r->fields.len;
@@ -91,7 +91,7 @@ int csv_next(struct csv_reader *r)
                     return CSV_NOMEM;
             }
         }
-        if ((err = end_field(r, start, &nf)))
+        if ((err = end_field(r, start)))
             return err;
         if (r->pos < n && d[r->pos] == ',') {
             r->pos++;
@@ -107,10 +107,9 @@ int csv_next(struct csv_reader *r)
         break;
     }
     const char *p = r->fields.data;
-    for (size_t i = 0; i < nf; i++) {
+    for (size_t i = 0; i < r->nfields; i++) {
         r->field[i] = p;
         p += strlen(p) + 1;
     }
-    r->nfields = nf;
     return CSV_ROW;
 }

@@ -32,13 +32,17 @@ struct csv_reader {
     unsigned row_line; /* the line the last row started on */
     struct buf fields; /* the last row's fields, NUL-separated */
     const char *field[CSV_MAX_FIELDS];
-    size_t nfields;
+    size_t nfields; /* after an error: the index of the field it is in */
 };
 
 /* Sets up a reader over DATA; allocates nothing. */
 void csv_init(struct csv_reader *r, const char *data, size_t len);
 
-/* Reads the next row into r->field[0..nfields). Blank lines are skipped. */
+/*
+ * Reads the next row into r->field[0..nfields). Blank lines are skipped. After
+ * an error, r->line is the line it was found on and r->nfields the index of
+ * the field it is in.
+ */
 int csv_next(struct csv_reader *r) __attribute__((warn_unused_result));
 
 /* Frees what the reader holds. */

@@ -37,6 +37,10 @@ static const struct message messages[] = {
      {"A double quote is in the wrong place; quote the whole field and double "
       "any quote inside it.",
       "双引号位置不正确：请用双引号括住整个字段，字段内的双引号须写两次。"}},
+    {"csv_bad_utf8",
+     {"This field is not valid UTF-8 text. Save the file as UTF-8 (in Excel: "
+      "CSV UTF-8).",
+      "此字段不是有效的 UTF-8 文本。请将文件另存为 UTF-8 编码（Excel 中选择“CSV UTF-8”）。"}},
     /* %d: fields in the row; %d: fields in the header. */
     {"csv_column_count",
      {"This row has %d fields but the header has %d.", "此行有 %d 个字段，但表头有 %d 个。"}},
