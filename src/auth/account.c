@@ -136,9 +136,9 @@ int auth_institution_get(struct store *db, int64_t id, struct auth_institution *
     int err = store_step(st);
     if (err == STORE_ROW) {
         out->id = store_col_int(st, 0);
-        snprintf(out->name_en, sizeof(out->name_en), "%s", store_col_text(st, 1));
-        snprintf(out->name_zh, sizeof(out->name_zh), "%s", store_col_text(st, 2));
-        snprintf(out->country, sizeof(out->country), "%s", store_col_text(st, 3));
+        utf8_copy(out->name_en, sizeof(out->name_en), store_col_text(st, 1));
+        utf8_copy(out->name_zh, sizeof(out->name_zh), store_col_text(st, 2));
+        utf8_copy(out->country, sizeof(out->country), store_col_text(st, 3));
     }
     store_finish(st);
     return err == STORE_ROW ? AUTH_OK : err == STORE_OK ? AUTH_ERR_NOT_FOUND : AUTH_ERR_STORE;
@@ -164,10 +164,10 @@ static void read_user(struct store_stmt *st, int first, struct auth_user *u)
     u->institution_id = store_col_int(st, first + 1);
     int role = auth_role_parse(store_col_text(st, first + 2));
     u->role = role < 0 ? AUTH_ROLE_STUDENT : (enum auth_role)role;
-    snprintf(u->login, sizeof(u->login), "%s", store_col_text(st, first + 3));
-    snprintf(u->name, sizeof(u->name), "%s", store_col_text(st, first + 4));
-    snprintf(u->lang, sizeof(u->lang), "%s", store_col_text(st, first + 5));
-    snprintf(u->created_at, sizeof(u->created_at), "%s", store_col_text(st, first + 6));
+    utf8_copy(u->login, sizeof(u->login), store_col_text(st, first + 3));
+    utf8_copy(u->name, sizeof(u->name), store_col_text(st, first + 4));
+    utf8_copy(u->lang, sizeof(u->lang), store_col_text(st, first + 5));
+    utf8_copy(u->created_at, sizeof(u->created_at), store_col_text(st, first + 6));
 }
 
 int auth_user_insert(struct store *db, int64_t institution, const struct auth_new_user *u,
@@ -324,7 +324,7 @@ static int load_hash(struct store *db, const char *login, int64_t id, struct aut
     int err = store_step(st);
     if (err == STORE_ROW) {
         read_user(st, 0, u);
-        snprintf(hash, AUTH_PASSWORD_HASH_MAX, "%s", store_col_text(st, 7));
+        utf8_copy(hash, AUTH_PASSWORD_HASH_MAX, store_col_text(st, 7));
     }
     store_finish(st);
     return err == STORE_ROW ? AUTH_OK : err == STORE_OK ? AUTH_ERR_NOT_FOUND : AUTH_ERR_STORE;

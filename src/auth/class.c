@@ -17,8 +17,8 @@ static void read_class(struct store_stmt *st, struct auth_class *c)
     c->id = store_col_int(st, 0);
     c->institution_id = store_col_int(st, 1);
     c->teacher_id = store_col_int(st, 2);
-    snprintf(c->name, sizeof(c->name), "%s", store_col_text(st, 3));
-    snprintf(c->teacher_name, sizeof(c->teacher_name), "%s", store_col_text(st, 4));
+    utf8_copy(c->name, sizeof(c->name), store_col_text(st, 3));
+    utf8_copy(c->teacher_name, sizeof(c->teacher_name), store_col_text(st, 4));
     c->student_count = store_col_int(st, 5);
 }
 
@@ -149,10 +149,10 @@ int auth_class_students(struct store *db, int64_t institution, int64_t id, auth_
         u.institution_id = store_col_int(st, 1);
         int role = auth_role_parse(store_col_text(st, 2));
         u.role = role < 0 ? AUTH_ROLE_STUDENT : (enum auth_role)role;
-        snprintf(u.login, sizeof(u.login), "%s", store_col_text(st, 3));
-        snprintf(u.name, sizeof(u.name), "%s", store_col_text(st, 4));
-        snprintf(u.lang, sizeof(u.lang), "%s", store_col_text(st, 5));
-        snprintf(u.created_at, sizeof(u.created_at), "%s", store_col_text(st, 6));
+        utf8_copy(u.login, sizeof(u.login), store_col_text(st, 3));
+        utf8_copy(u.name, sizeof(u.name), store_col_text(st, 4));
+        utf8_copy(u.lang, sizeof(u.lang), store_col_text(st, 5));
+        utf8_copy(u.created_at, sizeof(u.created_at), store_col_text(st, 6));
         stop = fn(ctx, &u);
     }
     store_finish(st);

@@ -97,7 +97,10 @@ static int read_header(struct csv_reader *csv, int map[NCOLS], struct auth_impor
             c++;
         if (c == NCOLS || map[c] >= 0) {
             struct auth_import_error *e = report(r, csv->row_line, NULL, "csv_unknown_column");
-            snprintf(e->text, sizeof(e->text), "%s", csv->field[i]);
+            if (utf8_valid(csv->field[i], strlen(csv->field[i])))
+                utf8_copy(e->text, sizeof(e->text), csv->field[i]);
+            else
+                utf8_copy(e->text, sizeof(e->text), "?");
             bad = 1;
             continue;
         }
@@ -106,7 +109,7 @@ static int read_header(struct csv_reader *csv, int map[NCOLS], struct auth_impor
     for (int c = 0; c <= COL_PASSWORD; c++) {
         if (map[c] < 0) {
             struct auth_import_error *e = report(r, csv->row_line, NULL, "csv_missing_column");
-            snprintf(e->text, sizeof(e->text), "%s", column_names[c]);
+            utf8_copy(e->text, sizeof(e->text), column_names[c]);
             bad = 1;
         }
     }

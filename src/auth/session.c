@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "util/timeutil.h"
+#include "util/utf8.h"
 #include "util/banned.h"
 
 int auth_session_create(struct store *db, const struct auth_user *user,
@@ -46,7 +47,7 @@ int auth_session_resolve(struct store *db, const char *token, struct auth_sessio
     int err = store_step(st);
     int64_t now = time_now(), created = 0, seen = 0;
     if (err == STORE_ROW) {
-        snprintf(out->csrf, sizeof(out->csrf), "%s", store_col_text(st, 0));
+        utf8_copy(out->csrf, sizeof(out->csrf), store_col_text(st, 0));
         created = store_col_int(st, 1);
         seen = store_col_int(st, 2);
         struct auth_user *u = &out->user;
@@ -54,10 +55,10 @@ int auth_session_resolve(struct store *db, const char *token, struct auth_sessio
         u->institution_id = store_col_int(st, 4);
         int role = auth_role_parse(store_col_text(st, 5));
         u->role = role < 0 ? AUTH_ROLE_STUDENT : (enum auth_role)role;
-        snprintf(u->login, sizeof(u->login), "%s", store_col_text(st, 6));
-        snprintf(u->name, sizeof(u->name), "%s", store_col_text(st, 7));
-        snprintf(u->lang, sizeof(u->lang), "%s", store_col_text(st, 8));
-        snprintf(u->created_at, sizeof(u->created_at), "%s", store_col_text(st, 9));
+        utf8_copy(u->login, sizeof(u->login), store_col_text(st, 6));
+        utf8_copy(u->name, sizeof(u->name), store_col_text(st, 7));
+        utf8_copy(u->lang, sizeof(u->lang), store_col_text(st, 8));
+        utf8_copy(u->created_at, sizeof(u->created_at), store_col_text(st, 9));
     }
     store_finish(st);
     if (err < 0)

@@ -11,7 +11,7 @@ size_t http_route_body_max(const struct http_route *route)
     return route->flags & HTTP_BODY_CSV ? HTTP_CSV_MAX : HTTP_JSON_MAX;
 }
 
-/* Matches PATH against PATTERN; fills PARAM from BUF. */
+/* Matches PATH against PATTERN, filling PARAM from BUF: the number of parameters, or -1. */
 static int match(const char *pattern, const char *path, const char *param[HTTP_MAX_PARAMS],
                  char *buf, size_t size)
 {
@@ -20,33 +20,24 @@ static int match(const char *pattern, const char *path, const char *param[HTTP_M
     const char *p = pattern, *s = path;
     while (*p && *s) {
         if (*p != '/' || *s != '/')
-            return 0;
+            return -1;
         p++;
         s++;
         size_t plen = strcspn(p, "/"), slen = strcspn(s, "/");
         if (*p == ':') {
             if (slen == 0 || np == HTTP_MAX_PARAMS || used + slen + 1 > size)
-                return 0;
+                return -1;
             memcpy(buf + used, s, slen);
             buf[used + slen] = 0;
             param[np++] = buf + used;
             used += slen + 1;
         } else if (plen != slen || memcmp(p, s, plen) != 0) {
-            return 0;
+            return -1;
         }
         p += plen;
         s += slen;
     }
-    return *p == 0 && *s == 0;
-}
-
-/* How many ":param" segments PATTERN has; the fewer, the more specific. */
-static int params_in(const char *pattern)
-{
-    int n = 0;
-    for (const char *p = pattern; (p = strstr(p, "/:")); p += 2)
-        n++;
-    return n;
+    return *p == 0 && *s == 0 ? np : -1;
 }
 
 const struct http_route *http_route_match(const struct http_route *routes, size_t n,
@@ -55,25 +46,22 @@ const struct http_route *http_route_match(const struct http_route *routes, size_
                                           size_t size, unsigned *allowed)
 {
     /*
-     * Only the most specific patterns that match count: /api/users/import
-     * outranks /api/users/:id, so GET /api/users/import is a 405, not a
-     * lookup of the user "import".
+     * Of the patterns that match, only those with the fewest parameters count:
+     * /api/users/import outranks /api/users/:id, so GET /api/users/import is a
+     * 405 rather than a lookup of the user "import".
      */
     int best = HTTP_MAX_PARAMS + 1;
-    for (size_t i = 0; i < n; i++) {
-        const char *scratch[HTTP_MAX_PARAMS];
-        char sbuf[256];
-        int k = params_in(routes[i].pattern);
-        if (k < best && match(routes[i].pattern, path, scratch, sbuf, sizeof(sbuf)))
-            best = k;
-    }
-    *allowed = 0;
     const struct http_route *found = NULL;
+    *allowed = 0;
     for (size_t i = 0; i < n; i++) {
-        if (params_in(routes[i].pattern) != best)
+        int np = match(routes[i].pattern, path, param, buf, size);
+        if (np < 0 || np > best)
             continue;
-        if (!match(routes[i].pattern, path, param, buf, size))
-            continue;
+        if (np < best) {
+            best = np;
+            found = NULL;
+            *allowed = 0;
+        }
         unsigned m = routes[i].methods;
         if (m & HTTP_GET)
             m |= HTTP_HEAD;
@@ -81,8 +69,10 @@ const struct http_route *http_route_match(const struct http_route *routes, size_
             found = &routes[i];
         *allowed |= m;
     }
-    if (found)
-        *allowed = 0;
+    if (!found)
+        return NULL;
+    *allowed = 0;
+    match(found->pattern, path, param, buf, size); /* its parameters, not the last tried */
     return found;
 }
 

@@ -1,5 +1,7 @@
 #include "util/utf8.h"
 
+#include <string.h>
+
 #include "util/banned.h"
 
 int utf8_valid(const char *str, size_t len)
@@ -46,5 +48,18 @@ size_t utf8_length(const char *s)
     size_t n = 0;
     for (; *s; s++)
         n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+size_t utf8_copy(char *dst, size_t size, const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= size) {
+        n = size - 1;
+        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+            n--; /* src[n] would be a continuation byte: back up to its lead byte */
+    }
+    memcpy(dst, src, n);
+    dst[n] = 0;
     return n;
 }
