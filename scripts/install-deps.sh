@@ -10,7 +10,7 @@ apt_packages=(
   build-essential cmake pkg-config clang clang-format libclang-rt-14-dev
   libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libsodium-dev
   libcmocka-dev
-  chromium
+  chromium fonts-noto-cjk
   nginx-light wrk
   python3 curl ca-certificates
 )

@@ -238,7 +238,7 @@ static int user_import(int argc, char **argv)
             fprintf(stderr, "%s:%u: %s%s%s\n", argv[optind], e->line, e->field ? e->field : "",
                     e->field ? ": " : "", text);
         }
-        fprintf(stderr, "carecampus user: %zu rows have errors; nothing was imported\n",
+        fprintf(stderr, "carecampus user: problems found: %zu; nothing was imported\n",
                 r->total_errors);
     } else if (err) {
         fprintf(stderr, "carecampus user: the import failed; nothing was imported\n");

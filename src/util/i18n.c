@@ -61,11 +61,10 @@ static const struct message messages[] = {
     {"csv_unterminated", {"A quoted field is never closed.", "有带引号的字段没有闭合。"}},
     {"field_required", {"This field is required.", "此项为必填项。"}},
     {"forbidden", {"Your role does not allow this.", "您的角色无权执行此操作。"}},
-    /* %d: the number of rows with errors. */
+    /* %d: the number of problems found. */
     {"import_failed",
-     {"%d rows have errors; nothing was imported. Correct them and import the "
-      "file again.",
-      "有 %d 行存在错误，未导入任何数据。请修正后重新导入。"}},
+     {"Problems found: %d. Nothing was imported; correct the file and import it again.",
+      "发现 %d 处问题，未导入任何数据。请修正文件后重新导入。"}},
     {"institution_name_length",
      {"The institution name must be 1 to 200 characters.", "院校名称须为 1 到 200 个字符。"}},
     {"internal",
