@@ -12,6 +12,7 @@
 #define KEY_MAX 96
 
 struct slot {
+    uint32_t hash; /* of the whole key: long keys are stored cut short */
     char key[KEY_MAX];
     int64_t start; /* when this window began; 0: free */
     int count;
@@ -63,7 +64,7 @@ static struct slot *find(struct auth_ratelimit *rl, const char *key, int64_t now
     int64_t victim_rank = 0;
     for (int i = 0; i < PROBE; i++) {
         struct slot *s = &rl->slots[(h + (uint32_t)i) & (SLOTS - 1)];
-        if (s->start && strcmp(s->key, key) == 0)
+        if (s->start && s->hash == h && strncmp(s->key, key, KEY_MAX - 1) == 0)
             return s;
         /* Free and expired slots rank first, then the oldest window. */
         int64_t rank = !s->start || s->start + rl->window <= now ? INT64_MIN : s->start;
@@ -75,6 +76,7 @@ static struct slot *find(struct auth_ratelimit *rl, const char *key, int64_t now
     if (!create)
         return NULL;
     snprintf(victim->key, sizeof(victim->key), "%s", key);
+    victim->hash = h;
     victim->start = now;
     victim->count = 0;
     return victim;

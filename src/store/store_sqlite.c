@@ -13,8 +13,8 @@
 struct store_stmt {
     struct store *owner;
     sqlite3_stmt *st;
-    const char *sql; /* the caller's text, compared by pointer first */
-    int busy;        /* handed out and not yet finished */
+    char *sql; /* a copy of the text: callers may build SQL in buffers they reuse */
+    int busy;  /* handed out and not yet finished */
 };
 
 struct store {
@@ -98,8 +98,12 @@ void store_close(struct store **sp)
     struct store *s = *sp;
     if (!s)
         return;
-    for (int i = 0; i < s->ncache; i++)
+    for (int i = 0; i < s->ncache; i++) {
         sqlite3_finalize(s->cache[i].st);
+        cc_free(s->cache[i].sql);
+    }
+    sqlite3_finalize(s->spare.st);
+    cc_free(s->spare.sql);
     sqlite3_close(s->db);
     cc_free(s);
     *sp = NULL;
@@ -120,30 +124,32 @@ int store_prepare(struct store *s, const char *sql, struct store_stmt **out)
     *out = NULL;
     for (int i = 0; i < s->ncache; i++) {
         struct store_stmt *c = &s->cache[i];
-        if (!c->busy && (c->sql == sql || strcmp(c->sql, sql) == 0)) {
+        if (!c->busy && strcmp(c->sql, sql) == 0) {
             c->busy = 1;
             *out = c;
             return STORE_OK;
         }
     }
+    if (s->ncache == CACHE_SIZE && s->spare.busy) {
+        LOG_ERROR("store: too many statements open at once");
+        return STORE_ERROR;
+    }
     sqlite3_stmt *st;
     int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
     if (rc != SQLITE_OK)
         return map_error(s->db, rc, "prepare");
-    struct store_stmt *c;
-    if (s->ncache < CACHE_SIZE) {
-        c = &s->cache[s->ncache++];
-    } else if (!s->spare.busy) {
-        sqlite3_finalize(s->spare.st);
-        c = &s->spare;
-    } else {
+    char *copy = cc_strdup(sql);
+    if (!copy) {
         sqlite3_finalize(st);
-        LOG_ERROR("store: too many statements open at once");
-        return STORE_ERROR;
+        return STORE_NOMEM;
     }
+    /* The cache keeps the first CACHE_SIZE statements; any later one shares the spare slot. */
+    struct store_stmt *c = s->ncache < CACHE_SIZE ? &s->cache[s->ncache++] : &s->spare;
+    sqlite3_finalize(c->st);
+    cc_free(c->sql);
     c->owner = s;
     c->st = st;
-    c->sql = sql;
+    c->sql = copy;
     c->busy = 1;
     *out = c;
     return STORE_OK;

@@ -12,7 +12,8 @@ void csv_init(struct csv_reader *r, const char *data, size_t len)
     r->line = 1;
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
         r->pos = 3;
-    buf_init(&r->fields, CSV_MAX_FIELDS * (CSV_MAX_FIELD + 1));
+    /* Room for one field more than allowed, so that too many fields is reported as such. */
+    buf_init(&r->fields, (CSV_MAX_FIELDS + 1) * (CSV_MAX_FIELD + 1));
 }
 
 void csv_release(struct csv_reader *r)
@@ -39,9 +40,9 @@ int csv_next(struct csv_reader *r)
     const char *d = r->data;
     size_t n = r->len;
 
-    /* Skip blank lines. */
+    /* Skip blank lines (CRLF, LF or a lone CR each end one). */
     while (r->pos < n && (d[r->pos] == '\n' || d[r->pos] == '\r')) {
-        if (d[r->pos] == '\n')
+        if (d[r->pos] == '\n' || r->pos + 1 >= n || d[r->pos + 1] != '\n')
             r->line++;
         r->pos++;
     }
@@ -69,7 +70,7 @@ int csv_next(struct csv_reader *r)
                     } else {
                         break;
                     }
-                } else if (c == '\n') {
+                } else if (c == '\n' || (c == '\r' && (r->pos >= n || d[r->pos] != '\n'))) {
                     r->line++;
                 }
                 if (r->fields.len - start >= CSV_MAX_FIELD)
@@ -98,12 +99,17 @@ int csv_next(struct csv_reader *r)
             continue;
         }
         /* End of the row: CRLF, LF, a lone CR, or the end of the input. */
-        if (r->pos < n && d[r->pos] == '\r')
+        int ended = 0;
+        if (r->pos < n && d[r->pos] == '\r') {
             r->pos++;
+            ended = 1;
+        }
         if (r->pos < n && d[r->pos] == '\n') {
             r->pos++;
-            r->line++;
+            ended = 1;
         }
+        if (ended)
+            r->line++;
         break;
     }
     const char *p = r->fields.data;
