@@ -56,13 +56,17 @@ fi
 count build 1 0
 
 echo "== unit"
-(cd "$ASAN_BUILD" && ctest --output-on-failure -j"$JOBS") >"$LOGS/unit.log" 2>&1
+(cd "$ASAN_BUILD" && ctest -V -j"$JOBS") >"$LOGS/unit.log" 2>&1
 tail -3 "$LOGS/unit.log"
-total=$(grep -oE 'tests passed, [0-9]+ tests failed out of [0-9]+' "$LOGS/unit.log" | awk '{print $NF}')
-nfail=$(grep -oE '[0-9]+ tests failed out of' "$LOGS/unit.log" | awk '{print $1}')
-if [ -z "$total" ]; then cat "$LOGS/unit.log" | tail -30; count unit 0 1; else
-  [ "$nfail" -gt 0 ] && grep -E 'Failed|FAILED|\*\*\*' "$LOGS/unit.log" | head -30
-  count unit $((total - nfail)) "$nfail"; fi
+# Counts cmocka's test cases; a program that died before its summary counts as one failure.
+p=$(grep -oE '\[  PASSED  \] [0-9]+ test' "$LOGS/unit.log" | awk '{s += $4} END {print s + 0}')
+f=$(grep -oE '\[  FAILED  \] [0-9]+ test\(s\), listed' "$LOGS/unit.log" | awk '{s += $4} END {print s + 0}')
+summarised=$(grep -cE '\[  FAILED  \] [0-9]+ test\(s\), listed' "$LOGS/unit.log" || true)
+programs_failed=$(grep -oE '[0-9]+ tests failed out of' "$LOGS/unit.log" | awk '{print $1}')
+if [ -z "$programs_failed" ]; then tail -30 "$LOGS/unit.log"; programs_failed=1; fi
+[ "$programs_failed" -gt "$summarised" ] && f=$((f + programs_failed - summarised))
+[ "$f" -gt 0 ] && grep -E '\[  (FAILED|ERROR)|\[   LINE|ERROR: ' "$LOGS/unit.log" | head -30
+count unit "$p" "$f"
 
 echo "== fuzz (${FUZZ_SECONDS}s a target)"
 if ls fuzz/fuzz_*.c >/dev/null 2>&1; then
