@@ -50,8 +50,7 @@ static int normalise_login(const char *login, char out[AUTH_LOGIN_MAX + 1])
     return 0;
 }
 
-/* A person's name: 1..MAX characters, no control characters. */
-static int name_ok(const char *s, size_t max)
+int auth_name_ok(const char *s, size_t max)
 {
     if (!s || !*s || !utf8_valid(s, strlen(s)))
         return 0;
@@ -74,7 +73,7 @@ int auth_user_validate(const struct auth_new_user *u, struct auth_problem *p)
         return problem(p, "login", "field_required");
     if (normalise_login(u->login, login))
         return problem(p, "login", "login_format");
-    if (u->name && *u->name && !name_ok(u->name, AUTH_NAME_MAX))
+    if (u->name && *u->name && !auth_name_ok(u->name, AUTH_NAME_MAX))
         return problem(p, "name", "name_length");
     if (!u->role || !*u->role)
         return problem(p, "role", "field_required");
@@ -97,9 +96,9 @@ static int store_to_auth(int err)
 int auth_institution_create(struct store *db, const char *name_en, const char *name_zh,
                             const char *country, int64_t *id, struct auth_problem *p)
 {
-    if (!name_ok(name_en, 200))
+    if (!auth_name_ok(name_en, 200))
         return problem(p, "name_en", "institution_name_length");
-    if (!name_ok(name_zh, 200))
+    if (!auth_name_ok(name_zh, 200))
         return problem(p, "name_zh", "institution_name_length");
     if (!country || strlen(country) != 2 || !isupper((unsigned char)country[0]) ||
         !isupper((unsigned char)country[1]))
@@ -200,6 +199,10 @@ int auth_user_insert(struct store *db, int64_t institution, const struct auth_ne
     }
     store_finish(st);
     if (err == STORE_CONSTRAINT) {
+        /* The UNIQUE login, or a foreign key (no such institution): tell them apart. */
+        int taken = 0;
+        if (auth_login_exists(db, login, &taken) || !taken)
+            return AUTH_ERR_STORE;
         problem(p, "login", "login_taken");
         return AUTH_ERR_CONFLICT;
     }
@@ -287,7 +290,7 @@ int auth_user_list(struct store *db, int64_t institution, int role, const char *
 int auth_user_update(struct store *db, int64_t institution, int64_t id, const char *name,
                      const char *lang, struct auth_problem *p)
 {
-    if (name && !name_ok(name, AUTH_NAME_MAX))
+    if (name && !auth_name_ok(name, AUTH_NAME_MAX))
         return problem(p, "name", "name_length");
     if (lang && lang_parse(lang) < 0)
         return problem(p, "lang", "lang_invalid");

@@ -65,6 +65,9 @@ const char *auth_role_name(enum auth_role role);
 /* Parses a role name; -1 when unknown. */
 int auth_role_parse(const char *s);
 
+/* A name of 1..MAX characters of valid UTF-8 without control characters? */
+int auth_name_ok(const char *s, size_t max);
+
 /* Checks each field of U; on the first bad one fills P and returns AUTH_ERR_INVALID. */
 int auth_user_validate(const struct auth_new_user *u, struct auth_problem *p);
 

@@ -34,8 +34,7 @@ int auth_class_create(struct store *db, int64_t institution, const char *name, i
 {
     if (!name || !*name)
         return invalid(p, "name", "field_required");
-    if (!utf8_valid(name, strlen(name)) || utf8_length(name) > AUTH_NAME_MAX ||
-        strpbrk(name, "\r\n\t"))
+    if (!auth_name_ok(name, AUTH_NAME_MAX))
         return invalid(p, "name", "class_name_length");
     struct auth_user t;
     int err = auth_user_get(db, institution, teacher_id, &t);

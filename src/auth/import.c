@@ -38,10 +38,9 @@ void auth_import_report_release(struct auth_import_report *r)
 static struct auth_import_error *report(struct auth_import_report *r, unsigned line,
                                         const char *field, const char *msg)
 {
-    static struct auth_import_error overflow;
     r->total_errors++;
     if (r->nerrors == AUTH_IMPORT_MAX_ERRORS)
-        return &overflow; /* counted, not listed */
+        return &r->unlisted; /* counted, not listed */
     struct auth_import_error *e = &r->errors[r->nerrors++];
     memset(e, 0, sizeof(*e));
     e->line = line;

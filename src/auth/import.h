@@ -25,9 +25,10 @@ struct auth_import_error {
 
 struct auth_import_report {
     struct auth_import_error errors[AUTH_IMPORT_MAX_ERRORS];
-    size_t nerrors;      /* how many are listed */
-    size_t total_errors; /* how many there were */
-    int64_t *user_ids;   /* the users created, in file order */
+    struct auth_import_error unlisted; /* where problems past the listed ones are written */
+    size_t nerrors;                    /* how many are listed */
+    size_t total_errors;               /* how many there were */
+    int64_t *user_ids;                 /* the users created, in file order */
     size_t nusers;
 };
 

@@ -32,7 +32,7 @@ void buf_reset(struct buf *b)
 
 static int grow(struct buf *b, size_t extra)
 {
-    if (extra > b->max || b->len > b->max - extra) {
+    if (extra > b->max || b->len > b->max - extra || extra >= SIZE_MAX - b->len) {
         buf_release(b);
         return BUF_TOO_BIG;
     }
@@ -41,7 +41,7 @@ static int grow(struct buf *b, size_t extra)
         return BUF_OK;
     size_t cap = b->cap ? b->cap : 64;
     while (cap < need)
-        cap *= 2;
+        cap = cap > SIZE_MAX / 2 ? need : cap * 2;
     if (b->max < SIZE_MAX && cap > b->max + 1)
         cap = b->max + 1;
     char *p = b->cap ? cc_realloc(b->data, cap) : cc_malloc(cap);
