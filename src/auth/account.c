@@ -154,10 +154,7 @@ int auth_institution_count(struct store *db, int64_t *n)
     return err == STORE_ROW ? AUTH_OK : AUTH_ERR_STORE;
 }
 
-#define USER_COLUMNS "u.id, u.institution_id, u.role, u.login, u.name, u.lang, u.created_at"
-
-/* Fills U from columns FIRST.. of ST laid out as USER_COLUMNS. */
-static void read_user(struct store_stmt *st, int first, struct auth_user *u)
+void auth_user_read(struct store_stmt *st, int first, struct auth_user *u)
 {
     u->id = store_col_int(st, first);
     u->institution_id = store_col_int(st, first + 1);
@@ -194,7 +191,7 @@ int auth_user_insert(struct store *db, int64_t institution, const struct auth_ne
     int err = store_step(st);
     if (err == STORE_ROW) {
         if (out)
-            read_user(st, 0, out);
+            auth_user_read(st, 0, out);
         err = store_step(st);
     }
     store_finish(st);
@@ -225,14 +222,14 @@ int auth_user_get(struct store *db, int64_t institution, int64_t id, struct auth
 {
     struct store_stmt *st;
     if (store_prepare(
-            db, "SELECT " USER_COLUMNS " FROM users u WHERE u.id = ? AND u.institution_id = ?",
+            db, "SELECT " AUTH_USER_COLUMNS " FROM users u WHERE u.id = ? AND u.institution_id = ?",
             &st))
         return AUTH_ERR_STORE;
     store_bind_int(st, 1, id);
     store_bind_int(st, 2, institution);
     int err = store_step(st);
     if (err == STORE_ROW)
-        read_user(st, 0, out);
+        auth_user_read(st, 0, out);
     store_finish(st);
     return err == STORE_ROW ? AUTH_OK : err == STORE_OK ? AUTH_ERR_NOT_FOUND : AUTH_ERR_STORE;
 }
@@ -259,7 +256,7 @@ int auth_user_list(struct store *db, int64_t institution, int role, const char *
     struct store_stmt *st;
     /* instr() rather than LIKE: no wildcard escaping, and PostgreSQL has strpos() for it. */
     if (store_prepare(db,
-                      "SELECT " USER_COLUMNS " FROM users u WHERE u.institution_id = ?"
+                      "SELECT " AUTH_USER_COLUMNS " FROM users u WHERE u.institution_id = ?"
                       " AND (? IS NULL OR u.role = ?)"
                       " AND (? IS NULL OR instr(lower(u.login), lower(?)) > 0"
                       "      OR instr(lower(u.name), lower(?)) > 0)"
@@ -278,7 +275,7 @@ int auth_user_list(struct store *db, int64_t institution, int role, const char *
     int err, stop = 0;
     struct auth_user u;
     while (!stop && (err = store_step(st)) == STORE_ROW) {
-        read_user(st, 0, &u);
+        auth_user_read(st, 0, &u);
         stop = fn(ctx, &u);
     }
     store_finish(st);
@@ -317,7 +314,7 @@ static int load_hash(struct store *db, const char *login, int64_t id, struct aut
 {
     struct store_stmt *st;
     if (store_prepare(db,
-                      "SELECT " USER_COLUMNS ", u.password_hash FROM users u"
+                      "SELECT " AUTH_USER_COLUMNS ", u.password_hash FROM users u"
                       " WHERE (? = 0 AND u.login = ?) OR u.id = ?",
                       &st))
         return AUTH_ERR_STORE;
@@ -326,7 +323,7 @@ static int load_hash(struct store *db, const char *login, int64_t id, struct aut
     store_bind_int(st, 3, id);
     int err = store_step(st);
     if (err == STORE_ROW) {
-        read_user(st, 0, u);
+        auth_user_read(st, 0, u);
         utf8_copy(hash, AUTH_PASSWORD_HASH_MAX, store_col_text(st, 7));
     }
     store_finish(st);

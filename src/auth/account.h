@@ -59,6 +59,12 @@ struct auth_new_user {
     const char *password;
 };
 
+/* For auth/ files: the columns of a user row, as auth_user_read reads them (alias u). */
+#define AUTH_USER_COLUMNS "u.id, u.institution_id, u.role, u.login, u.name, u.lang, u.created_at"
+
+/* For auth/ files: fills U from columns FIRST.. of ST laid out as AUTH_USER_COLUMNS. */
+void auth_user_read(struct store_stmt *st, int first, struct auth_user *u);
+
 /* "admin", "teacher", "student", "verifier". */
 const char *auth_role_name(enum auth_role role);
 

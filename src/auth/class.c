@@ -29,6 +29,17 @@ static int invalid(struct auth_problem *p, const char *field, const char *msg)
     return AUTH_ERR_INVALID;
 }
 
+/* 0 when user ID of INSTITUTION has ROLE; else AUTH_ERR_INVALID with FIELD and MSG. */
+static int check_role(struct store *db, int64_t institution, int64_t id, enum auth_role role,
+                      struct auth_problem *p, const char *field, const char *msg)
+{
+    struct auth_user u;
+    int err = auth_user_get(db, institution, id, &u);
+    if (err == AUTH_ERR_NOT_FOUND || (!err && u.role != role))
+        return invalid(p, field, msg);
+    return err;
+}
+
 int auth_class_create(struct store *db, int64_t institution, const char *name, int64_t teacher_id,
                       struct auth_class *out, struct auth_problem *p)
 {
@@ -36,10 +47,8 @@ int auth_class_create(struct store *db, int64_t institution, const char *name, i
         return invalid(p, "name", "field_required");
     if (!auth_name_ok(name, AUTH_NAME_MAX))
         return invalid(p, "name", "class_name_length");
-    struct auth_user t;
-    int err = auth_user_get(db, institution, teacher_id, &t);
-    if (err == AUTH_ERR_NOT_FOUND || (!err && t.role != AUTH_ROLE_TEACHER))
-        return invalid(p, "teacher_id", "teacher_invalid");
+    int err = check_role(db, institution, teacher_id, AUTH_ROLE_TEACHER, p, "teacher_id",
+                         "teacher_invalid");
     if (err)
         return err;
     struct store_stmt *st;
@@ -134,8 +143,8 @@ int auth_class_students(struct store *db, int64_t institution, int64_t id, auth_
 {
     struct store_stmt *st;
     if (store_prepare(db,
-                      "SELECT u.id, u.institution_id, u.role, u.login, u.name, u.lang,"
-                      " u.created_at FROM enrolments e JOIN users u ON u.id = e.user_id"
+                      "SELECT " AUTH_USER_COLUMNS
+                      " FROM enrolments e JOIN users u ON u.id = e.user_id"
                       " WHERE e.class_id = ? AND e.institution_id = ? ORDER BY u.name, u.id",
                       &st))
         return AUTH_ERR_STORE;
@@ -144,14 +153,7 @@ int auth_class_students(struct store *db, int64_t institution, int64_t id, auth_
     int err, stop = 0;
     struct auth_user u;
     while (!stop && (err = store_step(st)) == STORE_ROW) {
-        u.id = store_col_int(st, 0);
-        u.institution_id = store_col_int(st, 1);
-        int role = auth_role_parse(store_col_text(st, 2));
-        u.role = role < 0 ? AUTH_ROLE_STUDENT : (enum auth_role)role;
-        utf8_copy(u.login, sizeof(u.login), store_col_text(st, 3));
-        utf8_copy(u.name, sizeof(u.name), store_col_text(st, 4));
-        utf8_copy(u.lang, sizeof(u.lang), store_col_text(st, 5));
-        utf8_copy(u.created_at, sizeof(u.created_at), store_col_text(st, 6));
+        auth_user_read(st, 0, &u);
         stop = fn(ctx, &u);
     }
     store_finish(st);
@@ -163,10 +165,8 @@ int auth_class_students(struct store *db, int64_t institution, int64_t id, auth_
 static int enrol_one(struct store *db, int64_t institution, int64_t class_id, int64_t user,
                      const char *now, struct auth_problem *p)
 {
-    struct auth_user u;
-    int err = auth_user_get(db, institution, user, &u);
-    if (err == AUTH_ERR_NOT_FOUND || (!err && u.role != AUTH_ROLE_STUDENT))
-        return invalid(p, "user_ids", "students_invalid");
+    int err =
+        check_role(db, institution, user, AUTH_ROLE_STUDENT, p, "user_ids", "students_invalid");
     if (err)
         return err;
     struct store_stmt *st;

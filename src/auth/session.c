@@ -38,8 +38,7 @@ int auth_session_resolve(struct store *db, const char *token, struct auth_sessio
     secret_sha256_hex(token, SECRET_TOKEN_LEN, out->token_hash);
     struct store_stmt *st;
     if (store_prepare(db,
-                      "SELECT s.csrf, s.created_at, s.last_seen, u.id, u.institution_id, u.role,"
-                      " u.login, u.name, u.lang, u.created_at"
+                      "SELECT s.csrf, s.created_at, s.last_seen, " AUTH_USER_COLUMNS
                       " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
                       &st))
         return AUTH_ERR_STORE;
@@ -50,15 +49,7 @@ int auth_session_resolve(struct store *db, const char *token, struct auth_sessio
         utf8_copy(out->csrf, sizeof(out->csrf), store_col_text(st, 0));
         created = store_col_int(st, 1);
         seen = store_col_int(st, 2);
-        struct auth_user *u = &out->user;
-        u->id = store_col_int(st, 3);
-        u->institution_id = store_col_int(st, 4);
-        int role = auth_role_parse(store_col_text(st, 5));
-        u->role = role < 0 ? AUTH_ROLE_STUDENT : (enum auth_role)role;
-        utf8_copy(u->login, sizeof(u->login), store_col_text(st, 6));
-        utf8_copy(u->name, sizeof(u->name), store_col_text(st, 7));
-        utf8_copy(u->lang, sizeof(u->lang), store_col_text(st, 8));
-        utf8_copy(u->created_at, sizeof(u->created_at), store_col_text(st, 9));
+        auth_user_read(st, 3, &out->user);
     }
     store_finish(st);
     if (err < 0)

@@ -50,6 +50,14 @@ int cli_open(const char *data, const char *db_url, struct store **out)
 /* The database URL of DATA/DB_URL into OUT. */
 void cli_db_url(const char *data, const char *db_url, char *out, size_t size);
 
+/*
+ * Parses the options of a command that takes only --data DIR and --db URL
+ * (defaults ./data and none); positional arguments are left from optind on.
+ * Returns CLI_OK, or CLI_USAGE after saying what is wrong.
+ */
+int cli_data_options(int argc, char **argv, const char *cmd, const char **data,
+                     const char **db_url);
+
 /* Parses a positive integer id; 0 when S is not one. */
 int64_t cli_parse_id(const char *s);
 

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,4 +82,25 @@ int cli_read_stdin_line(char *out, size_t size)
         return -1;
     out[strcspn(out, "\r\n")] = 0;
     return 0;
+}
+
+int cli_data_options(int argc, char **argv, const char *cmd, const char **data, const char **db_url)
+{
+    static const struct option options[] = {{"data", required_argument, NULL, 'd'},
+                                            {"db", required_argument, NULL, 'b'},
+                                            {NULL, 0, NULL, 0}};
+    *data = "./data";
+    *db_url = NULL;
+    int c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        if (c == 'd')
+            *data = optarg;
+        else if (c == 'b')
+            *db_url = optarg;
+        else
+            return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+    }
+    return CLI_OK;
 }

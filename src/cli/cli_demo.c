@@ -1,6 +1,6 @@
 /* Seeds a demo college, for trying CareCampus out and for the browser tests. */
-#include <getopt.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "auth/account.h"
@@ -99,20 +99,9 @@ fail:
 
 int cli_demo(int argc, char **argv)
 {
-    static const struct option options[] = {{"data", required_argument, NULL, 'd'},
-                                            {"db", required_argument, NULL, 'b'},
-                                            {NULL, 0, NULL, 0}};
-    const char *data = "./data", *db_url = NULL;
-    int c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        if (c == 'd')
-            data = optarg;
-        else if (c == 'b')
-            db_url = optarg;
-        else
-            return cli_usage_error("demo", "unknown option '%s'", argv[optind - 1]);
-    }
+    const char *data, *db_url;
+    if (cli_data_options(argc, argv, "demo", &data, &db_url))
+        return CLI_USAGE;
     if (optind < argc)
         return cli_usage_error("demo", "unexpected argument '%s'", argv[optind]);
     struct store *db;
