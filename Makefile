@@ -10,6 +10,8 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 15
 C_SOURCES   = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find src tests fuzz scripts -name '*.[ch]')
 
+MAKEFLAGS += --no-print-directory
+
 .PHONY: all deps build run test bench format format-check fuzz clean
 
 all: build
