@@ -48,5 +48,27 @@ void api_classes_create(struct http_request *req);
 void api_classes_get(struct http_request *req);
 void api_classes_enrol(struct http_request *req);
 void api_classes_unenrol(struct http_request *req);
+void api_lrs_clients_list(struct http_request *req);
+void api_lrs_clients_create(struct http_request *req);
+void api_lrs_clients_revoke(struct http_request *req);
+void api_lrs_statements(struct http_request *req);
+void api_xapi_about(struct http_request *req);
+void api_xapi_statements_put(struct http_request *req);
+void api_xapi_statements_post(struct http_request *req);
+void api_xapi_statements_get(struct http_request *req);
+void api_xapi_activities_get(struct http_request *req);
+void api_xapi_agents_get(struct http_request *req);
+void api_xapi_state_put(struct http_request *req);
+void api_xapi_state_post(struct http_request *req);
+void api_xapi_state_get(struct http_request *req);
+void api_xapi_state_delete(struct http_request *req);
+void api_xapi_activity_profile_put(struct http_request *req);
+void api_xapi_activity_profile_post(struct http_request *req);
+void api_xapi_activity_profile_get(struct http_request *req);
+void api_xapi_activity_profile_delete(struct http_request *req);
+void api_xapi_agent_profile_put(struct http_request *req);
+void api_xapi_agent_profile_post(struct http_request *req);
+void api_xapi_agent_profile_get(struct http_request *req);
+void api_xapi_agent_profile_delete(struct http_request *req);
 
 #endif

@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "http/request.h"
 #include "http/router.h"
@@ -62,19 +63,69 @@ void http_add_header(struct http_request *req, const char *name, const char *val
         LOG_ERROR("http: response headers too large");
 }
 
+/* A member of OBJ whose name equals NAME ignoring case (header names are case-insensitive). */
+static const char *get_ci(const json_t *obj, const char *name)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach((json_t *)obj, k,
+                        v) if (strcasecmp(k, name) == 0) return json_string_value(v);
+    return NULL;
+}
+
 const char *http_header(struct http_request *req, const char *name)
 {
+    if (req->alt_headers) {
+        const char *v = get_ci(req->alt_headers, name);
+        /* The outer request's Content-Type is the form's own, never the content's. */
+        if (v || strcasecmp(name, "Content-Type") == 0)
+            return v;
+    }
     return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
 const char *http_query(struct http_request *req, const char *name)
 {
+    if (req->alt_params)
+        return json_string_value(json_object_get(req->alt_params, name));
     return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
 const char *http_cookie(struct http_request *req, const char *name)
 {
     return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+}
+
+struct arg_walk {
+    http_arg_fn fn;
+    void *ctx;
+    int stopped;
+};
+
+static enum MHD_Result each_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *value)
+{
+    struct arg_walk *w = cls;
+    w->stopped = w->fn(w->ctx, key, value);
+    return w->stopped ? MHD_NO : MHD_YES;
+}
+
+int http_query_foreach(struct http_request *req, http_arg_fn fn, void *ctx)
+{
+    if (req->alt_params) {
+        const char *k;
+        json_t *v;
+        json_object_foreach(req->alt_params, k, v)
+        {
+            int stop = fn(ctx, k, json_string_value(v));
+            if (stop)
+                return stop;
+        }
+        return 0;
+    }
+    struct arg_walk w = {fn, ctx, 0};
+    MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, each_arg, &w);
+    return w.stopped;
 }
 
 void http_client_address(struct http_request *req, char *out, size_t size)

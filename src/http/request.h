@@ -13,6 +13,7 @@
 #include "auth/session.h"
 #include "util/buf.h"
 #include "util/i18n.h"
+#include "xapi/client.h"
 
 struct MHD_Connection;
 struct MHD_Response;
@@ -60,6 +61,8 @@ struct http_request {
     struct store *db; /* this thread's connection; set for /api/ routes */
     struct auth_session session;
     int logged_in;
+    enum xapi_version xapi_version; /* /xapi/ routes: from X-Experience-API-Version */
+    struct xapi_client xapi_client; /* /xapi/ routes: the authenticated LRS client */
 
     /* The response being built. */
     unsigned status;
@@ -68,6 +71,14 @@ struct http_request {
     struct buf headers;            /* "Name\0Value\0" pairs */
     struct MHD_Response *prebuilt; /* a shared response to queue as it is */
     uint64_t start_ns;
+
+    /*
+     * xAPI 1.0.3's alternate request syntax: a POST whose form body carries
+     * the real method's parameters, headers and content. When set, these
+     * stand in for the request's own query and headers.
+     */
+    json_t *alt_params;
+    json_t *alt_headers;
 };
 
 /* Replies with V (a reference is taken over) as JSON. */
@@ -116,6 +127,10 @@ void http_add_header(struct http_request *req, const char *name, const char *val
 const char *http_header(struct http_request *req, const char *name);
 const char *http_query(struct http_request *req, const char *name);
 const char *http_cookie(struct http_request *req, const char *name);
+
+/* Calls FN for each query argument (a NULL value for "?flag"); stops when FN returns non-zero. */
+typedef int (*http_arg_fn)(void *ctx, const char *key, const char *value);
+int http_query_foreach(struct http_request *req, http_arg_fn fn, void *ctx);
 
 /* The client's IP address as text ("?" when unknown). */
 void http_client_address(struct http_request *req, char *out, size_t size);

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -53,9 +54,14 @@ static enum http_method parse_method(const char *m)
     return HTTP_OTHER;
 }
 
+static int is_xapi(const char *path)
+{
+    return strncmp(path, "/xapi/", 6) == 0 || strcmp(path, "/xapi") == 0;
+}
+
 static int is_api(const char *path)
 {
-    return strncmp(path, "/api/", 5) == 0 || strcmp(path, "/api") == 0;
+    return strncmp(path, "/api/", 5) == 0 || strcmp(path, "/api") == 0 || is_xapi(path);
 }
 
 static void allow_header(struct http_request *req, unsigned allowed)
@@ -87,6 +93,128 @@ static int resolve_session(struct http_request *req)
     return 0;
 }
 
+/* The headers the alternate syntax may carry in its form (xAPI 1.0.3, 1.3 "Alternate Request
+ * Syntax"). */
+static int is_alt_header(const char *name)
+{
+    static const char *const names[] = {
+        "Authorization", "X-Experience-API-Version", "Content-Type", "Content-Length", "If-Match",
+        "If-None-Match", "Accept-Language"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strcasecmp(name, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/*
+ * Turns a POST /xapi/…?method=M with a form body into the request it stands
+ * for: method M, the form's parameters as the query, its headers as headers
+ * and its "content" as the body. Returns 0, or -1 after replying.
+ */
+static int xapi_alternate(struct http_request *req)
+{
+    const char *method = MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, "method");
+    const char *ct = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "Content-Type");
+    unsigned nargs =
+        (unsigned)MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, NULL, NULL);
+    enum http_method m = parse_method(method);
+    if (nargs != 1 || !(m & (HTTP_GET | HTTP_PUT | HTTP_POST | HTTP_DELETE | HTTP_HEAD)) || !ct ||
+        strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0) {
+        http_reply_error(req, 400, "bad_request", "bad_request", "method");
+        return -1;
+    }
+    req->alt_params = json_object();
+    req->alt_headers = json_object();
+    struct buf content;
+    buf_init(&content, HTTP_LARGE_MAX);
+    /* Form fields: name=value pairs joined by '&', '+' for space, %XX escapes. */
+    for (char *f = req->body.data, *end = f + req->body.len; f < end;) {
+        char *amp = memchr(f, '&', (size_t)(end - f));
+        if (!amp)
+            amp = end;
+        *amp = 0;
+        char *eq = strchr(f, '=');
+        if (eq) {
+            *eq = 0;
+            for (char *c = eq + 1; *c; c++)
+                if (*c == '+')
+                    *c = ' ';
+            http_url_decode(f);
+            http_url_decode(eq + 1);
+            if (strcmp(f, "content") == 0) {
+                if (buf_adds(&content, eq + 1))
+                    break;
+            } else {
+                json_object_set_new(is_alt_header(f) ? req->alt_headers : req->alt_params, f,
+                                    json_string(eq + 1));
+            }
+        }
+        f = amp + 1;
+    }
+    buf_release(&req->body);
+    req->body = content;
+    req->method = m;
+    req->method_name = method;
+    unsigned allowed;
+    req->route = http_route_match(req->ctx->routes, req->ctx->nroutes, m, req->path, req->param,
+                                  req->param_buf, sizeof(req->param_buf), &allowed);
+    if (!req->route) {
+        http_reply_error(req, 405, "method_not_allowed", "method_not_allowed", NULL);
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * xAPI routes: the version header and the LRS client's Basic credentials.
+ * Returns 0 to go on, or -1 after replying.
+ */
+static int xapi_gate(struct http_request *req)
+{
+    unsigned flags = req->route->flags;
+    const char *v = http_header(req, "X-Experience-API-Version");
+    req->xapi_version = xapi_version_parse(v);
+    if (flags & HTTP_XAPI_OPEN)
+        return 0;
+    if (!v) {
+        req->xapi_version = XAPI_V20;
+        http_reply_error(req, 400, "bad_request", "xapi_version_missing", NULL);
+        return -1;
+    }
+    if (!req->xapi_version) {
+        req->xapi_version = XAPI_V20;
+        http_reply_error(req, 400, "bad_request", "xapi_version_unsupported", NULL);
+        return -1;
+    }
+    const char *auth = http_header(req, "Authorization");
+    char decoded[256];
+    size_t len = 0;
+    int ok =
+        auth && strncasecmp(auth, "Basic ", 6) == 0 &&
+        sodium_base642bin((unsigned char *)decoded, sizeof(decoded) - 1, auth + 6, strlen(auth + 6),
+                          " ", &len, NULL, sodium_base64_VARIANT_ORIGINAL) == 0;
+    char *colon = ok ? memchr(decoded, ':', len) : NULL;
+    if (colon) {
+        decoded[len] = 0;
+        *colon = 0;
+        int err = xapi_client_authenticate(req->db, decoded, colon + 1, &req->xapi_client);
+        if (err == XAPI_ERR_STORE) {
+            http_reply_error(req, 500, "internal", "internal", NULL);
+            return -1;
+        }
+        ok = err == XAPI_OK;
+    } else {
+        ok = 0;
+    }
+    sodium_memzero(decoded, sizeof(decoded));
+    if (!ok) {
+        http_add_header(req, "WWW-Authenticate", "Basic realm=\"CareCampus LRS\"");
+        http_reply_error(req, 401, "unauthenticated", "xapi_auth_required", NULL);
+        return -1;
+    }
+    return 0;
+}
+
 static int changes_state(enum http_method m)
 {
     return m & (HTTP_POST | HTTP_PUT | HTTP_PATCH | HTTP_DELETE);
@@ -114,6 +242,24 @@ static void dispatch_api(struct http_request *req)
         return;
     }
     unsigned flags = req->route->flags;
+    if (flags & (HTTP_XAPI | HTTP_XAPI_OPEN)) {
+        if (store_pool_get(ctx->pool, &req->db)) {
+            http_reply_error(req, 500, "internal", "internal", NULL);
+            return;
+        }
+        int alternate = req->method == HTTP_POST &&
+                        MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, "method");
+        if (alternate && xapi_alternate(req))
+            return;
+        if (xapi_gate(req) == 0) {
+            if (alternate && req->xapi_version != XAPI_V103)
+                http_reply_error(req, 400, "bad_request", "xapi_alternate_syntax", "method");
+            else
+                req->route->handler(req);
+        }
+        store_rollback(req->db);
+        return;
+    }
     if (!(flags & HTTP_NO_SESSION)) {
         if (store_pool_get(ctx->pool, &req->db) || resolve_session(req)) {
             http_reply_error(req, 500, "internal", "internal", NULL);
@@ -154,6 +300,10 @@ static enum MHD_Result queue(struct http_request *req)
         if (req->content_type)
             MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, req->content_type);
     }
+    if (is_xapi(req->path) && !req->prebuilt)
+        MHD_add_response_header(
+            r, "X-Experience-API-Version",
+            xapi_version_name(req->xapi_version ? req->xapi_version : XAPI_V20));
     for (const char *h = req->headers.data; h < req->headers.data + req->headers.len;) {
         const char *v = h + strlen(h) + 1;
         MHD_add_response_header(r, h, v);
@@ -167,6 +317,8 @@ static enum MHD_Result queue(struct http_request *req)
 
 static void request_free(struct http_request *req)
 {
+    json_decref(req->alt_params);
+    json_decref(req->alt_headers);
     buf_release(&req->body);
     buf_release(&req->out);
     buf_release(&req->headers);

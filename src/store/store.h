@@ -18,6 +18,7 @@
 #ifndef CC_STORE_STORE_H
 #define CC_STORE_STORE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 enum store_error {
@@ -54,6 +55,7 @@ int store_prepare(struct store *s, const char *sql, struct store_stmt **out)
 /* Binds parameter I (from 1). Text is copied. A NULL text binds SQL NULL. */
 void store_bind_int(struct store_stmt *st, int i, int64_t v);
 void store_bind_text(struct store_stmt *st, int i, const char *v);
+void store_bind_blob(struct store_stmt *st, int i, const void *data, size_t len);
 
 /* Steps: STORE_ROW while rows come, STORE_OK when done, or an error. */
 int store_step(struct store_stmt *st) __attribute__((warn_unused_result));
@@ -62,6 +64,7 @@ int store_step(struct store_stmt *st) __attribute__((warn_unused_result));
 int64_t store_col_int(struct store_stmt *st, int i);
 const char *store_col_text(struct store_stmt *st, int i); /* "" for NULL */
 int store_col_is_null(struct store_stmt *st, int i);
+const void *store_col_blob(struct store_stmt *st, int i, size_t *len);
 
 /* Resets the statement and returns it to the cache. */
 void store_finish(struct store_stmt *st);

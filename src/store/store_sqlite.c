@@ -168,6 +168,18 @@ void store_bind_text(struct store_stmt *st, int i, const char *v)
         sqlite3_bind_null(st->st, i);
 }
 
+void store_bind_blob(struct store_stmt *st, int i, const void *data, size_t len)
+{
+    sqlite3_bind_blob64(st->st, i, data, len, SQLITE_TRANSIENT);
+}
+
+const void *store_col_blob(struct store_stmt *st, int i, size_t *len)
+{
+    const void *p = sqlite3_column_blob(st->st, i);
+    *len = (size_t)sqlite3_column_bytes(st->st, i);
+    return p ? p : "";
+}
+
 int store_step(struct store_stmt *st)
 {
     int rc = sqlite3_step(st->st);

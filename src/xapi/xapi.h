@@ -16,13 +16,13 @@ enum xapi_version {
 
 enum xapi_error {
     XAPI_OK = 0,
-    XAPI_ERR_STORE = -1,        /* storage failed; nothing was changed (500) */
-    XAPI_ERR_INVALID = -2,      /* the input breaks a rule: see the xapi_problem (400) */
-    XAPI_ERR_NOT_FOUND = -3,    /* 404 */
-    XAPI_ERR_CONFLICT = -4,     /* 409: e.g. a stored statement with the same id and other content */
+    XAPI_ERR_STORE = -1,     /* storage failed; nothing was changed (500) */
+    XAPI_ERR_INVALID = -2,   /* the input breaks a rule: see the xapi_problem (400) */
+    XAPI_ERR_NOT_FOUND = -3, /* 404 */
+    XAPI_ERR_CONFLICT = -4,  /* 409: e.g. a stored statement with the same id and other content */
     XAPI_ERR_PRECONDITION = -5, /* 412: If-Match / If-None-Match not met */
     XAPI_ERR_NOMEM = -6,
-    XAPI_ERR_FORBIDDEN = -7,    /* 403: the client's scopes do not allow it */
+    XAPI_ERR_FORBIDDEN = -7, /* 403: the client's scopes do not allow it */
 };
 
 /*

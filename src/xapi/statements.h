@@ -1,0 +1,85 @@
+/*
+ * Storing and finding statements. Statements reach this module validated
+ * (xapi/statement.h); it fills what the LRS owes them (id, timestamp, stored,
+ * authority, version), stores a batch all-or-nothing, voids, and answers
+ * queries with stable cursors (the store order, `seq`).
+ */
+#ifndef CC_XAPI_STATEMENTS_H
+#define CC_XAPI_STATEMENTS_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "store/store.h"
+#include "xapi/attachments.h"
+#include "xapi/xapi.h"
+
+#define XAPI_VERB_VOIDED "http://adlnet.gov/expapi/verbs/voided"
+
+/* Who is storing: the institution, the client (0 for the platform itself) and its authority. */
+struct xapi_writer {
+    int64_t institution;
+    int64_t client_id;
+    const json_t *authority; /* the Agent set as `authority` on every statement */
+    enum xapi_version version;
+};
+
+/*
+ * Stores STATEMENTS (a JSON array of validated statements, modified in place:
+ * ids and LRS properties filled in) in one transaction; a statement whose id
+ * is already stored with the same content is skipped. IDS receives the ids in
+ * order. BLOBS are the attachments' contents, stored in the same transaction.
+ * XAPI_ERR_CONFLICT (another statement has the id, or a batch repeats
+ * an id) and XAPI_ERR_INVALID (voiding a voiding statement) store nothing.
+ */
+int xapi_statements_store(struct store *db, const struct xapi_writer *w, json_t *statements,
+                          const struct xapi_blob *blobs, size_t nblobs, json_t *ids,
+                          struct xapi_problem *p) __attribute__((warn_unused_result));
+
+/*
+ * The stored statement ID of INSTITUTION as JSON text (cc_free it). VOIDED
+ * selects how voiding matters: 0 finds it only when not voided (statementId),
+ * 1 only when voided (voidedStatementId).
+ */
+int xapi_statement_get(struct store *db, int64_t institution, const char *id, int voided,
+                       char **json) __attribute__((warn_unused_result));
+
+struct xapi_query {
+    const char *agent;    /* an agent key (xapi_agent_key) or NULL */
+    const char *verb;
+    const char *activity;
+    const char *registration;
+    int related_agents;
+    int related_activities;
+    const char *since;    /* stored after (exclusive), ISO 8601 UTC with milliseconds */
+    const char *until;    /* stored at or before */
+    int ascending;
+    int limit;            /* 1..XAPI_QUERY_MAX */
+    int64_t after;        /* cursor: the seq of the last statement of the previous page, or 0 */
+};
+
+#define XAPI_QUERY_MAX 500
+
+typedef int (*xapi_statement_fn)(void *ctx, int64_t seq, const char *json);
+
+/*
+ * Calls FN for each statement matching Q (and each that targets one that
+ * does, as the spec asks for StatementRefs), voided ones excluded, in store
+ * order. *MORE is set when statements remain after the page (its last seq is
+ * the cursor for the next page).
+ */
+int xapi_statements_query(struct store *db, int64_t institution, const struct xapi_query *q,
+                          xapi_statement_fn fn, void *ctx, int *more)
+    __attribute__((warn_unused_result));
+
+/* The stored definition of activity ID as JSON text (cc_free it). */
+int xapi_activity_get(struct store *db, int64_t institution, const char *id, char **json)
+    __attribute__((warn_unused_result));
+
+/* Now as ISO 8601 UTC with milliseconds ("2026-11-29T12:00:00.123Z"). */
+void xapi_now(char out[32]);
+
+/* A fresh random (version 4) UUID in lower case. */
+void xapi_uuid(char out[37]);
+
+#endif
