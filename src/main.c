@@ -9,7 +9,7 @@
 const struct cli_command cli_commands[] = {
     {"serve", "serve the web UI and the API",
      "usage: carecampus serve [--data DIR] [--listen ADDR:PORT] [--db sqlite:PATH]\n"
-     "                        [--web-dir DIR] [--threads N] [--quiet]\n"
+     "                        [--web-dir DIR] [--threads N] [--quiet] [--xapi-version V]\n"
      "\n"
      "Serves CareCampus over HTTP. Stops gracefully on SIGTERM or SIGINT: no new\n"
      "connections, requests in flight finish (up to 10 s).\n"
@@ -20,7 +20,9 @@ const struct cli_command cli_commands[] = {
      "  --db sqlite:PATH    database (default sqlite:DIR/carecampus.db)\n"
      "  --web-dir DIR       serve the web UI from DIR instead of the embedded copy\n"
      "  --threads N         worker threads (default: twice the processors, at least 4)\n"
-     "  --quiet             no access log\n",
+     "  --quiet             no access log\n"
+     "  --xapi-version V    the xAPI version (1.0.3 or 2.0.0, the default) that /xapi/ answers\n"
+     "                      with when a request names none (it is refused with a 400 either way)\n",
      cli_serve},
     {"init", "create the data directory and add an institution",
      "usage: carecampus init [--data DIR] [--db URL] --name-en TEXT --name-zh TEXT --country CC "

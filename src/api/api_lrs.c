@@ -63,7 +63,8 @@ void api_lrs_clients_create(struct http_request *req)
     unsigned scopes = 0;
     size_t i;
     int ok = json_is_array(list) && json_array_size(list) > 0;
-    json_array_foreach(list, i, v) {
+    json_array_foreach(list, i, v)
+    {
         unsigned s = json_is_string(v) ? xapi_scope_parse(json_string_value(v)) : 0;
         ok = ok && s;
         scopes |= s;
@@ -75,8 +76,8 @@ void api_lrs_clients_create(struct http_request *req)
     } else if (!ok) {
         http_reply_error(req, 422, "invalid_field", "lrs_scopes_invalid", "scopes");
     } else {
-        int err = xapi_client_create(req->db, req->session.user.institution_id, name, scopes, &c,
-                                     secret);
+        int err =
+            xapi_client_create(req->db, req->session.user.institution_id, name, scopes, &c, secret);
         if (err == XAPI_ERR_INVALID)
             http_reply_error(req, 422, "invalid_field", "name_length", "name");
         else if (err)
@@ -155,8 +156,8 @@ void api_lrs_statements(struct http_request *req)
     q.limit = 50;
     json_t *state[2] = {json_array(), json_integer(0)};
     int more = 0;
-    int err = xapi_statements_query(req->db, req->session.user.institution_id, &q,
-                                    append_statement, state, &more);
+    int err = xapi_statements_query(req->db, req->session.user.institution_id, &q, append_statement,
+                                    state, &more);
     if (err) {
         json_decref(state[0]);
         json_decref(state[1]);

@@ -83,9 +83,9 @@ json_t *api_xapi_agent_param_or_reply(struct http_request *req, const char *name
 /* GET /xapi/about */
 void api_xapi_about(struct http_request *req)
 {
-    static struct http_constant about = {
-        200, "application/json; charset=utf-8",
-        "{\"version\":[\"1.0.3\",\"2.0.0\"],\"extensions\":{}}", NULL, NULL};
+    static struct http_constant about = {200, "application/json; charset=utf-8",
+                                         "{\"version\":[\"1.0.3\",\"2.0.0\"],\"extensions\":{}}",
+                                         NULL, NULL};
     http_reply_constant(req, &about);
 }
 
@@ -248,8 +248,7 @@ static json_t *agent_ids(const json_t *agent)
         json_t *list = json_array();
         size_t i;
         json_t *m;
-        json_array_foreach(members, i, m)
-            json_array_append_new(list, agent_ids(m));
+        json_array_foreach(members, i, m) json_array_append_new(list, agent_ids(m));
         json_object_set_new(out, "member", list);
     }
     return out;
@@ -276,7 +275,8 @@ static void statement_ids(json_t *st)
             json_object_set_new(ctx, "team", agent_ids(v));
         json_t *ca = json_object_get(ctx, "contextActivities"), *list;
         const char *k;
-        json_object_foreach(ca, k, list) {
+        json_object_foreach(ca, k, list)
+        {
             size_t i;
             json_t *a;
             json_array_foreach(list, i, a)
@@ -292,9 +292,7 @@ static void object_ids(json_t *st, const char *key)
     if (!o)
         return;
     if (!type || strcmp(type, "Activity") == 0)
-        json_object_set_new(st, key,
-                            json_pack("{s:s, s:O}", "objectType", "Activity", "id",
-                                      json_object_get(o, "id")));
+        json_object_set_new(st, key, json_pack("{s:O}", "id", json_object_get(o, "id")));
     else if (strcmp(type, "Agent") == 0 || strcmp(type, "Group") == 0)
         json_object_set_new(st, key, agent_ids(o));
     else if (strcmp(type, "SubStatement") == 0)
@@ -350,9 +348,11 @@ static void pick_language(json_t *map, const struct languages *l)
     json_t *v;
     for (int i = 0; i < l->n && !best; i++) {
         size_t tl = strlen(l->tag[i]);
-        json_object_foreach(map, k, v) {
+        json_object_foreach(map, k, v)
+        {
             if (strcasecmp(k, l->tag[i]) == 0 ||
-                (strncasecmp(k, l->tag[i], tl) == 0 && k[tl] == '-') || strcmp(l->tag[i], "*") == 0) {
+                (strncasecmp(k, l->tag[i], tl) == 0 && k[tl] == '-') ||
+                strcmp(l->tag[i], "*") == 0) {
                 best = k;
                 break;
             }
@@ -380,13 +380,13 @@ static void canonical(json_t *v, const struct languages *l)
     json_t *child;
     if (json_is_array(v)) {
         size_t i;
-        json_array_foreach(v, i, child)
-            canonical(child, l);
+        json_array_foreach(v, i, child) canonical(child, l);
         return;
     }
     if (!json_is_object(v))
         return;
-    json_object_foreach(v, k, child) {
+    json_object_foreach(v, k, child)
+    {
         if (!strcmp(k, "extensions"))
             continue;
         if (!strcmp(k, "display") || !strcmp(k, "name") || !strcmp(k, "description")) {
@@ -439,9 +439,9 @@ static int page_add(void *ctx, int64_t seq, const char *json)
 
 /* The parameters GET /xapi/statements takes; anything else is a 400. */
 static const char *const get_params[] = {
-    "statementId", "voidedStatementId", "agent",  "verb",   "activity",    "registration",
-    "related_activities", "related_agents", "since", "until", "limit", "format",
-    "attachments", "ascending", "more", NULL};
+    "statementId",        "voidedStatementId", "agent", "verb",  "activity", "registration",
+    "related_activities", "related_agents",    "since", "until", "limit",    "format",
+    "attachments",        "ascending",         "more",  NULL};
 
 static int check_param(void *ctx, const char *key, const char *value)
 {
@@ -505,7 +505,8 @@ static int more_link(struct buf *out, const struct xapi_query *q, enum format f,
     json_decref(o);
     if (!text)
         return -1;
-    size_t n = strlen(text), cap = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    size_t n = strlen(text),
+           cap = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     char *enc = cc_malloc(cap);
     int err = -1;
     if (enc) {
@@ -562,7 +563,8 @@ static int wrap_attachments(struct http_request *req, int single)
     json_t *reply = json_loadb(req->out.data, req->out.len, 0, NULL);
     if (!reply)
         return -1;
-    json_t *list = single ? json_pack("[O]", reply) : json_incref(json_object_get(reply, "statements"));
+    json_t *list =
+        single ? json_pack("[O]", reply) : json_incref(json_object_get(reply, "statements"));
     char boundary[40], token[SECRET_TOKEN_LEN + 1];
     secret_token(token);
     snprintf(boundary, sizeof(boundary), "cc-%.32s", token);
@@ -608,7 +610,8 @@ static void get_one(struct http_request *req, const char *id, int voided, enum f
         return;
     }
     if (!xapi_uuid_valid(id)) {
-        api_xapi_reply_param(req, "xapi_param_invalid", voided ? "voidedStatementId" : "statementId");
+        api_xapi_reply_param(req, "xapi_param_invalid",
+                             voided ? "voidedStatementId" : "statementId");
         return;
     }
     char *text;

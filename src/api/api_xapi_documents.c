@@ -22,8 +22,8 @@ struct resource {
     const char *const *params; /* every parameter the resource takes */
 };
 
-static const char *const state_params[] = {"activityId", "agent", "registration", "stateId",
-                                           "since", NULL};
+static const char *const state_params[] = {"activityId", "agent", "registration",
+                                           "stateId",    "since", NULL};
 static const char *const activity_params[] = {"activityId", "profileId", "since", NULL};
 static const char *const agent_params[] = {"agent", "profileId", "since", NULL};
 
@@ -91,8 +91,10 @@ static int read_key(struct http_request *req, const struct resource *r, struct x
 
 static void reply_doc_error(struct http_request *req, int err)
 {
-    static const unsigned status[] = {[-XAPI_ERR_INVALID] = 400, [-XAPI_ERR_NOT_FOUND] = 404,
-                                      [-XAPI_ERR_CONFLICT] = 409, [-XAPI_ERR_PRECONDITION] = 412};
+    static const unsigned status[] = {[-XAPI_ERR_INVALID] = 400,
+                                      [-XAPI_ERR_NOT_FOUND] = 404,
+                                      [-XAPI_ERR_CONFLICT] = 409,
+                                      [-XAPI_ERR_PRECONDITION] = 412};
     static const char *const code[] = {[-XAPI_ERR_INVALID] = "bad_request",
                                        [-XAPI_ERR_NOT_FOUND] = "not_found",
                                        [-XAPI_ERR_CONFLICT] = "conflict",
@@ -108,7 +110,8 @@ static void write_doc(struct http_request *req, const struct resource *r, int me
 {
     char agent_key[600];
     struct xapi_doc_key k;
-    if (api_xapi_scope_or_reply(req, r->scope) || read_key(req, r, &k, agent_key, sizeof(agent_key)))
+    if (api_xapi_scope_or_reply(req, r->scope) ||
+        read_key(req, r, &k, agent_key, sizeof(agent_key)))
         return;
     if (!k.doc_id) {
         api_xapi_reply_param(req, "xapi_param_missing", r->id_param);
@@ -120,6 +123,20 @@ static void write_doc(struct http_request *req, const struct resource *r, int me
     }
     struct xapi_doc_conditions c = {http_header(req, "If-Match"), http_header(req, "If-None-Match"),
                                     !merge && xapi_doc_needs_condition(r->kind, req->xapi_version)};
+    /*
+     * xAPI 1.0.3 asks a profile PUT to carry If-Match or If-None-Match even
+     * for a new document (400); over an existing one it is a 409 as in 2.0.
+     */
+    if (!merge && r->kind != XAPI_DOC_STATE && req->xapi_version == XAPI_V103 && !c.if_match &&
+        !c.if_none_match) {
+        struct xapi_doc d;
+        int found = xapi_doc_get(req->db, &k, &d);
+        xapi_doc_release(&d);
+        if (found == XAPI_ERR_NOT_FOUND) {
+            http_reply_error(req, 400, "bad_request", "xapi_doc_exists", NULL);
+            return;
+        }
+    }
     int err = xapi_doc_put(req->db, &k, req->body.data, req->body.len,
                            http_header(req, "Content-Type"), &c, merge);
     if (err)
@@ -198,7 +215,8 @@ static void delete_doc(struct http_request *req, const struct resource *r)
 {
     char agent_key[600];
     struct xapi_doc_key k;
-    if (api_xapi_scope_or_reply(req, r->scope) || read_key(req, r, &k, agent_key, sizeof(agent_key)))
+    if (api_xapi_scope_or_reply(req, r->scope) ||
+        read_key(req, r, &k, agent_key, sizeof(agent_key)))
         return;
     if (!k.doc_id && r->kind != XAPI_DOC_STATE) {
         api_xapi_reply_param(req, "xapi_param_missing", r->id_param);
@@ -208,7 +226,8 @@ static void delete_doc(struct http_request *req, const struct resource *r)
         api_xapi_reply_param(req, "xapi_param_unknown", "since");
         return;
     }
-    struct xapi_doc_conditions c = {http_header(req, "If-Match"), http_header(req, "If-None-Match"), 0};
+    struct xapi_doc_conditions c = {http_header(req, "If-Match"), http_header(req, "If-None-Match"),
+                                    0};
     int err = xapi_doc_delete(req->db, &k, &c);
     if (err && err != XAPI_ERR_NOT_FOUND)
         reply_doc_error(req, err);

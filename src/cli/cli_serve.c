@@ -39,15 +39,14 @@ static int parse_listen(const char *s, char *addr, size_t size, uint16_t *port)
 
 int cli_serve(int argc, char **argv)
 {
-    static const struct option options[] = {{"data", required_argument, NULL, 'd'},
-                                            {"listen", required_argument, NULL, 'l'},
-                                            {"db", required_argument, NULL, 'b'},
-                                            {"web-dir", required_argument, NULL, 'w'},
-                                            {"threads", required_argument, NULL, 't'},
-                                            {"quiet", no_argument, NULL, 'q'},
-                                            {NULL, 0, NULL, 0}};
+    static const struct option options[] = {
+        {"data", required_argument, NULL, 'd'},         {"listen", required_argument, NULL, 'l'},
+        {"db", required_argument, NULL, 'b'},           {"web-dir", required_argument, NULL, 'w'},
+        {"threads", required_argument, NULL, 't'},      {"quiet", no_argument, NULL, 'q'},
+        {"xapi-version", required_argument, NULL, 'x'}, {NULL, 0, NULL, 0}};
     const char *data = "./data", *listen = "127.0.0.1:8080", *db_url = NULL, *web_dir = NULL;
     unsigned threads = 0;
+    enum xapi_version xapi_default = XAPI_V20;
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -71,6 +70,10 @@ int cli_serve(int argc, char **argv)
             break;
         case 'q':
             log_set_level(LOG_LEVEL_WARN);
+            break;
+        case 'x':
+            if (!(xapi_default = xapi_version_parse(optarg)))
+                return cli_usage_error("serve", "--xapi-version takes 1.0.3 or 2.0.0");
             break;
         default:
             return cli_usage_error("serve", "unknown option '%s'", argv[optind - 1]);
@@ -108,8 +111,14 @@ int cli_serve(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    struct http_server_options o = {addr, port,       threads,         web_dir,
-                                    pool, api_routes, api_routes_count};
+    struct http_server_options o = {.address = addr,
+                                    .port = port,
+                                    .threads = threads,
+                                    .web_dir = web_dir,
+                                    .pool = pool,
+                                    .routes = api_routes,
+                                    .nroutes = api_routes_count,
+                                    .xapi_default = xapi_default};
     struct http_server *server;
     if (http_server_start(&o, &server)) {
         store_pool_free(&pool);

@@ -18,11 +18,13 @@ struct xapi_opts {
 
 static int parse(int argc, char **argv, struct xapi_opts *o)
 {
-    static const struct option options[] = {
-        {"data", required_argument, NULL, 'd'},  {"db", required_argument, NULL, 'b'},
-        {"institution", required_argument, NULL, 'i'}, {"name", required_argument, NULL, 'n'},
-        {"scope", required_argument, NULL, 's'}, {"json", no_argument, NULL, 'j'},
-        {NULL, 0, NULL, 0}};
+    static const struct option options[] = {{"data", required_argument, NULL, 'd'},
+                                            {"db", required_argument, NULL, 'b'},
+                                            {"institution", required_argument, NULL, 'i'},
+                                            {"name", required_argument, NULL, 'n'},
+                                            {"scope", required_argument, NULL, 's'},
+                                            {"json", no_argument, NULL, 'j'},
+                                            {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof(*o));
     o->data = "./data";
     o->institution = 1;

@@ -84,11 +84,30 @@ const char *http_header(struct http_request *req, const char *name)
     return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
+struct arg_find {
+    const char *name, *value;
+    int found;
+};
+
+static enum MHD_Result find_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *value)
+{
+    struct arg_find *f = cls;
+    if (strcmp(key, f->name) != 0)
+        return MHD_YES;
+    f->value = value ? value : "";
+    f->found = 1;
+    return MHD_NO;
+}
+
 const char *http_query(struct http_request *req, const char *name)
 {
     if (req->alt_params)
         return json_string_value(json_object_get(req->alt_params, name));
-    return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+    /* Parameter names are case-sensitive (libmicrohttpd's own lookup is not). */
+    struct arg_find f = {name, NULL, 0};
+    MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, find_arg, &f);
+    return f.value;
 }
 
 const char *http_cookie(struct http_request *req, const char *name)

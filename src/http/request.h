@@ -28,7 +28,8 @@ struct http_context {
     struct auth_ratelimit *login_by_address;
     const struct http_route *routes;
     size_t nroutes;
-    const char *web_dir; /* serve web/ from here instead of the embedded copy */
+    const char *web_dir;            /* serve web/ from here instead of the embedded copy */
+    enum xapi_version xapi_default; /* what an xAPI reply says when the request named no version */
 };
 
 enum http_method {

@@ -151,6 +151,9 @@ static int xapi_alternate(struct http_request *req)
         }
         f = amp + 1;
     }
+    /* The content is JSON unless the form says otherwise. */
+    if (!json_object_get(req->alt_headers, "Content-Type"))
+        json_object_set_new(req->alt_headers, "Content-Type", json_string("application/json"));
     buf_release(&req->body);
     req->body = content;
     req->method = m;
@@ -177,12 +180,12 @@ static int xapi_gate(struct http_request *req)
     if (flags & HTTP_XAPI_OPEN)
         return 0;
     if (!v) {
-        req->xapi_version = XAPI_V20;
+        req->xapi_version = req->ctx->xapi_default;
         http_reply_error(req, 400, "bad_request", "xapi_version_missing", NULL);
         return -1;
     }
     if (!req->xapi_version) {
-        req->xapi_version = XAPI_V20;
+        req->xapi_version = req->ctx->xapi_default;
         http_reply_error(req, 400, "bad_request", "xapi_version_unsupported", NULL);
         return -1;
     }
@@ -303,7 +306,7 @@ static enum MHD_Result queue(struct http_request *req)
     if (is_xapi(req->path) && !req->prebuilt)
         MHD_add_response_header(
             r, "X-Experience-API-Version",
-            xapi_version_name(req->xapi_version ? req->xapi_version : XAPI_V20));
+            xapi_version_name(req->xapi_version ? req->xapi_version : req->ctx->xapi_default));
     for (const char *h = req->headers.data; h < req->headers.data + req->headers.len;) {
         const char *v = h + strlen(h) + 1;
         MHD_add_response_header(r, h, v);
@@ -458,6 +461,7 @@ int http_server_start(const struct http_server_options *o, struct http_server **
     s->ctx.routes = o->routes;
     s->ctx.nroutes = o->nroutes;
     s->ctx.web_dir = o->web_dir;
+    s->ctx.xapi_default = o->xapi_default ? o->xapi_default : XAPI_V20;
     s->ctx.login_by_account = auth_ratelimit_new(5, 15 * 60);
     s->ctx.login_by_address = auth_ratelimit_new(20, 15 * 60);
     if (!s->ctx.login_by_account || !s->ctx.login_by_address || http_static_init())

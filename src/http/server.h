@@ -20,6 +20,7 @@ struct http_server_options {
     struct store_pool *pool;
     const struct http_route *routes;
     size_t nroutes;
+    enum xapi_version xapi_default; /* 0: 2.0 */
 };
 
 struct http_server;

@@ -34,8 +34,10 @@ static int each_attachment(const json_t *statements, each_fn fn, void *ctx)
 {
     size_t si, ai;
     json_t *st, *a;
-    json_array_foreach(statements, si, st) {
-        json_array_foreach(json_object_get(st, "attachments"), ai, a) {
+    json_array_foreach(statements, si, st)
+    {
+        json_array_foreach(json_object_get(st, "attachments"), ai, a)
+        {
             int err = fn(ctx, st, a, si, ai);
             if (err)
                 return err;
@@ -125,10 +127,11 @@ int xapi_attachments_store(struct store *db, int64_t institution, const struct x
 {
     for (size_t i = 0; i < n; i++) {
         struct store_stmt *st;
-        if (store_prepare(db,
-                          "INSERT INTO xapi_attachments (institution_id, sha2, content_type, content)"
-                          " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                          &st))
+        if (store_prepare(
+                db,
+                "INSERT INTO xapi_attachments (institution_id, sha2, content_type, content)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                &st))
             return XAPI_ERR_STORE;
         store_bind_int(st, 1, institution);
         store_bind_text(st, 2, blobs[i].sha2);
@@ -228,8 +231,8 @@ static EVP_PKEY *x5c_key(const json_t *header)
 /* The statement without what the LRS adds or the signature itself changes. */
 static json_t *comparable(const json_t *st)
 {
-    static const char *const drop[] = {"authority", "stored", "version", "id", "attachments",
-                                       "timestamp"};
+    static const char *const drop[] = {"authority", "stored",      "version",
+                                       "id",        "attachments", "timestamp"};
     json_t *c = json_deep_copy(st);
     for (size_t i = 0; c && i < sizeof(drop) / sizeof(drop[0]); i++)
         json_object_del(c, drop[i]);
@@ -277,8 +280,9 @@ int xapi_jws_verify(const char *sig, size_t len, const json_t *statement, struct
     EVP_PKEY *key = x5c_key(header);
     if (key) {
         EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-        int ok = ctx && EVP_DigestVerifyInit(ctx, NULL, md, NULL, key) == 1 &&
-                 EVP_DigestVerify(ctx, s, sl, (const unsigned char *)sig, (size_t)(dot2 - sig)) == 1;
+        int ok =
+            ctx && EVP_DigestVerifyInit(ctx, NULL, md, NULL, key) == 1 &&
+            EVP_DigestVerify(ctx, s, sl, (const unsigned char *)sig, (size_t)(dot2 - sig)) == 1;
         EVP_MD_CTX_free(ctx);
         EVP_PKEY_free(key);
         if (!ok)

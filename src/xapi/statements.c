@@ -22,10 +22,9 @@ void xapi_uuid(char out[37])
     randombytes_buf(b, sizeof(b));
     b[6] = (unsigned char)((b[6] & 0x0F) | 0x40); /* version 4 */
     b[8] = (unsigned char)((b[8] & 0x3F) | 0x80); /* RFC 4122 variant */
-    snprintf(out, 37,
-             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-             b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-             b[15]);
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+             b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+             b[14], b[15]);
 }
 
 /* What a statement is indexed under: agents and activities, direct or related. */
@@ -99,13 +98,13 @@ static void index_context(struct index *ix, const json_t *ctx)
         index_agent(ix, json_object_get(v, "group"), 0);
     const json_t *ca = json_object_get(ctx, "contextActivities");
     const char *key;
-    json_object_foreach((json_t *)ca, key, list) {
+    json_object_foreach((json_t *)ca, key, list)
+    {
         if (json_is_object(list)) {
             index_activity(ix, list, 0);
             continue;
         }
-        json_array_foreach(list, i, v)
-            index_activity(ix, v, 0);
+        json_array_foreach(list, i, v) index_activity(ix, v, 0);
     }
 }
 
@@ -134,15 +133,42 @@ static int remember_definition(struct store *db, int64_t institution, const json
     const char *id = json_string_value(json_object_get(object, "id"));
     if (!is_activity(object) || !id || !json_is_object(def))
         return XAPI_OK;
-    char *text = json_dumps(def, JSON_COMPACT);
+    /*
+     * The Activities resource returns all that is known of an activity: the
+     * new definition is laid over the stored one, language maps merged.
+     */
+    char *old = NULL;
+    int err = xapi_activity_get(db, institution, id, &old);
+    if (err && err != XAPI_ERR_NOT_FOUND)
+        return err;
+    json_t *merged = old ? json_loads(old, 0, NULL) : NULL;
+    cc_free(old);
+    if (!json_is_object(merged)) {
+        json_decref(merged);
+        merged = json_object();
+    }
+    const char *k;
+    json_t *v;
+    json_object_foreach((json_t *)def, k, v)
+    {
+        json_t *prev = json_object_get(merged, k);
+        if ((!strcmp(k, "name") || !strcmp(k, "description") || !strcmp(k, "extensions")) &&
+            json_is_object(prev) && json_is_object(v))
+            json_object_update(prev, v);
+        else
+            json_object_set(merged, k, v);
+    }
+    char *text = json_dumps(merged, JSON_COMPACT);
+    json_decref(merged);
     if (!text)
         return XAPI_ERR_NOMEM;
     struct store_stmt *st;
-    int err = XAPI_ERR_STORE;
-    if (!store_prepare(db,
-                       "INSERT INTO xapi_activities (institution_id, id, definition) VALUES (?, ?, ?)"
-                       " ON CONFLICT (institution_id, id) DO UPDATE SET definition = excluded.definition",
-                       &st)) {
+    err = XAPI_ERR_STORE;
+    if (!store_prepare(
+            db,
+            "INSERT INTO xapi_activities (institution_id, id, definition) VALUES (?, ?, ?)"
+            " ON CONFLICT (institution_id, id) DO UPDATE SET definition = excluded.definition",
+            &st)) {
         store_bind_int(st, 1, institution);
         store_bind_text(st, 2, id);
         store_bind_text(st, 3, text);
@@ -165,7 +191,8 @@ static int same_statement(const json_t *incoming, const char *stored_text)
     int same = 1;
     const char *key;
     json_t *v;
-    json_object_foreach((json_t *)incoming, key, v) {
+    json_object_foreach((json_t *)incoming, key, v)
+    {
         if (!strcmp(key, "stored") || !strcmp(key, "authority") || !strcmp(key, "version"))
             continue;
         if (!json_equal(v, json_object_get(stored, key))) {
@@ -183,8 +210,9 @@ static int lookup(struct store *db, int64_t institution, const char *id, char **
 {
     struct store_stmt *st;
     *text = NULL;
-    if (store_prepare(db, "SELECT statement, verb FROM xapi_statements WHERE institution_id = ? AND id = ?",
-                      &st))
+    if (store_prepare(
+            db, "SELECT statement, verb FROM xapi_statements WHERE institution_id = ? AND id = ?",
+            &st))
         return XAPI_ERR_STORE;
     store_bind_int(st, 1, institution);
     store_bind_text(st, 2, id);
@@ -202,9 +230,28 @@ static int lookup(struct store *db, int64_t institution, const char *id, char **
     return err == STORE_ROW && !*text ? XAPI_ERR_NOMEM : XAPI_OK;
 }
 
+/* contextActivities values stored as arrays, as the spec asks, even when one object was sent. */
+static int normalise_context(json_t *st)
+{
+    json_t *ca = json_object_get(json_object_get(st, "context"), "contextActivities"), *v;
+    const char *key;
+    json_object_foreach(ca, key, v)
+    {
+        if (json_is_object(v) && json_object_set_new(ca, key, json_pack("[O]", v)))
+            return XAPI_ERR_NOMEM;
+    }
+    json_t *object = json_object_get(st, "object");
+    const char *type = json_string_value(json_object_get(object, "objectType"));
+    if (type && strcmp(type, "SubStatement") == 0)
+        return normalise_context(object);
+    return XAPI_OK;
+}
+
 /* Fills the properties the LRS sets: id, timestamp, stored, authority, version. */
 static int complete(json_t *st, const struct xapi_writer *w, const char *now)
 {
+    if (normalise_context(st))
+        return XAPI_ERR_NOMEM;
     if (!json_object_get(st, "id")) {
         char id[37];
         xapi_uuid(id);
@@ -212,10 +259,12 @@ static int complete(json_t *st, const struct xapi_writer *w, const char *now)
             return XAPI_ERR_NOMEM;
     }
     if (json_object_set_new(st, "stored", json_string(now)) ||
-        (!json_object_get(st, "timestamp") && json_object_set_new(st, "timestamp", json_string(now))) ||
+        (!json_object_get(st, "timestamp") &&
+         json_object_set_new(st, "timestamp", json_string(now))) ||
         (w->authority && json_object_set(st, "authority", (json_t *)w->authority)) ||
         (!json_object_get(st, "version") &&
-         json_object_set_new(st, "version", json_string(w->version == XAPI_V103 ? "1.0.0" : "2.0.0"))))
+         json_object_set_new(st, "version",
+                             json_string(w->version == XAPI_V103 ? "1.0.0" : "2.0.0"))))
         return XAPI_ERR_NOMEM;
     return XAPI_OK;
 }
@@ -233,13 +282,15 @@ static int insert(struct store *db, const struct xapi_writer *w, const json_t *s
         return XAPI_ERR_NOMEM;
     struct store_stmt *s;
     int err = XAPI_ERR_STORE;
-    if (!store_prepare(db,
-                       "INSERT INTO xapi_statements (institution_id, id, verb, target, registration,"
-                       " stored, client_id, statement) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
-                       &s)) {
+    if (!store_prepare(
+            db,
+            "INSERT INTO xapi_statements (institution_id, id, verb, target, registration,"
+            " stored, client_id, statement) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
+            &s)) {
         store_bind_int(s, 1, w->institution);
         store_bind_text(s, 2, json_string_value(json_object_get(st, "id")));
-        store_bind_text(s, 3, json_string_value(json_object_get(json_object_get(st, "verb"), "id")));
+        store_bind_text(s, 3,
+                        json_string_value(json_object_get(json_object_get(st, "verb"), "id")));
         store_bind_text(s, 4, target);
         store_bind_text(s, 5, json_string_value(json_object_get(ctx, "registration")));
         store_bind_text(s, 6, json_string_value(json_object_get(st, "stored")));
@@ -263,8 +314,9 @@ static int insert(struct store *db, const struct xapi_writer *w, const json_t *s
 static int void_target(struct store *db, int64_t institution, const char *target)
 {
     struct store_stmt *st;
-    if (store_prepare(db, "UPDATE xapi_statements SET voided = 1 WHERE institution_id = ? AND id = ?"
-                          " AND verb <> '" XAPI_VERB_VOIDED "'",
+    if (store_prepare(db,
+                      "UPDATE xapi_statements SET voided = 1 WHERE institution_id = ? AND id = ?"
+                      " AND verb <> '" XAPI_VERB_VOIDED "'",
                       &st))
         return XAPI_ERR_STORE;
     store_bind_int(st, 1, institution);
@@ -307,7 +359,8 @@ int xapi_statements_store(struct store *db, const struct xapi_writer *w, json_t 
     int err = xapi_attachments_store(db, w->institution, blobs, nblobs);
     if (err)
         goto fail;
-    json_array_foreach(statements, i, st) {
+    json_array_foreach(statements, i, st)
+    {
         const char *id = json_string_value(json_object_get(st, "id"));
         if (id) {
             char *existing;
@@ -350,7 +403,8 @@ int xapi_statements_store(struct store *db, const struct xapi_writer *w, json_t 
                 goto fail;
         }
         int64_t seq = 0;
-        if ((err = insert(db, w, st, &seq)) || (err = remember_definition(db, w->institution, object)))
+        if ((err = insert(db, w, st, &seq)) ||
+            (err = remember_definition(db, w->institution, object)))
             goto fail;
         struct index ix = {db, w->institution, seq, 0};
         index_statement(&ix, st, 0);
@@ -502,8 +556,8 @@ int xapi_activity_get(struct store *db, int64_t institution, const char *id, cha
 {
     struct store_stmt *st;
     *json = NULL;
-    if (store_prepare(db, "SELECT definition FROM xapi_activities WHERE institution_id = ? AND id = ?",
-                      &st))
+    if (store_prepare(
+            db, "SELECT definition FROM xapi_activities WHERE institution_id = ? AND id = ?", &st))
         return XAPI_ERR_STORE;
     store_bind_int(st, 1, institution);
     store_bind_text(st, 2, id);

@@ -45,17 +45,17 @@ int xapi_statement_get(struct store *db, int64_t institution, const char *id, in
                        char **json) __attribute__((warn_unused_result));
 
 struct xapi_query {
-    const char *agent;    /* an agent key (xapi_agent_key) or NULL */
+    const char *agent; /* an agent key (xapi_agent_key) or NULL */
     const char *verb;
     const char *activity;
     const char *registration;
     int related_agents;
     int related_activities;
-    const char *since;    /* stored after (exclusive), ISO 8601 UTC with milliseconds */
-    const char *until;    /* stored at or before */
+    const char *since; /* stored after (exclusive), ISO 8601 UTC with milliseconds */
+    const char *until; /* stored at or before */
     int ascending;
-    int limit;            /* 1..XAPI_QUERY_MAX */
-    int64_t after;        /* cursor: the seq of the last statement of the previous page, or 0 */
+    int limit;     /* 1..XAPI_QUERY_MAX */
+    int64_t after; /* cursor: the seq of the last statement of the previous page, or 0 */
 };
 
 #define XAPI_QUERY_MAX 500

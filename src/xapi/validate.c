@@ -139,11 +139,10 @@ int xapi_iri_valid(const char *s)
  * the langtag grammar; the irregular ones do not and must be listed.
  */
 static const char *const grandfathered[] = {
-    "en-GB-oed",   "i-ami",     "i-bnn",       "i-default", "i-enochian", "i-hak",
-    "i-klingon",   "i-lux",     "i-mingo",     "i-navajo",  "i-pwn",      "i-tao",
-    "i-tay",       "i-tsu",     "sgn-BE-FR",   "sgn-BE-NL", "sgn-CH-DE",  "art-lojban",
-    "cel-gaulish", "no-bok",    "no-nyn",      "zh-guoyu",  "zh-hakka",   "zh-min",
-    "zh-min-nan",  "zh-xiang",
+    "en-GB-oed", "i-ami",     "i-bnn",     "i-default",  "i-enochian",  "i-hak",  "i-klingon",
+    "i-lux",     "i-mingo",   "i-navajo",  "i-pwn",      "i-tao",       "i-tay",  "i-tsu",
+    "sgn-BE-FR", "sgn-BE-NL", "sgn-CH-DE", "art-lojban", "cel-gaulish", "no-bok", "no-nyn",
+    "zh-guoyu",  "zh-hakka",  "zh-min",    "zh-min-nan", "zh-xiang",
 };
 
 /*
@@ -539,7 +538,13 @@ size_t xapi_path_key(struct xapi_path *path, const char *key)
         path_add(path, key, strlen(key));
         return mark;
     }
-    /* IRIs and language tags: ["key"], escaped like a JSON string. */
+    return xapi_path_entry(path, key);
+}
+
+size_t xapi_path_entry(struct xapi_path *path, const char *key)
+{
+    size_t mark = path->len;
+    /* ["key"], escaped like a JSON string. */
     path_add(path, "[\"", 2);
     for (const char *k = key; *k; k++) {
         unsigned char c = (unsigned char)*k;
@@ -601,8 +606,8 @@ int xapi_string_check(const json_t *v, const struct xapi_path *path, struct xapi
     return XAPI_OK;
 }
 
-int xapi_keys_check(const json_t *obj, const char *const *allowed, const char *kind,
-                    struct xapi_path *path, struct xapi_problem *p)
+int xapi_keys_check(const json_t *obj, const char *const *allowed, const char *nullable,
+                    const char *kind, struct xapi_path *path, struct xapi_problem *p)
 {
     const char *key;
     json_t *value;
@@ -619,7 +624,7 @@ int xapi_keys_check(const json_t *obj, const char *const *allowed, const char *k
                     return xapi_problem_set(p, path, "xapi_property_case", *a);
             return xapi_problem_set(p, path, "xapi_property_unknown", kind);
         }
-        if (json_is_null(value))
+        if (json_is_null(value) && !(nullable && strcmp(key, nullable) == 0))
             return xapi_problem_set(p, path, "xapi_null", NULL);
         xapi_path_pop(path, mark);
     }
@@ -628,8 +633,8 @@ int xapi_keys_check(const json_t *obj, const char *const *allowed, const char *k
 
 /* ---------------------------------------------------------------- agents */
 
-static const char *const agent_keys[] = {"objectType",   "name",   "mbox",    "mbox_sha1sum",
-                                         "openid",       "account", NULL};
+static const char *const agent_keys[] = {"objectType", "name",    "mbox", "mbox_sha1sum",
+                                         "openid",     "account", NULL};
 static const char *const group_keys[] = {"objectType", "name",    "mbox",   "mbox_sha1sum",
                                          "openid",     "account", "member", NULL};
 static const char *const account_keys[] = {"homePage", "name", NULL};
@@ -645,7 +650,7 @@ static int account_check(const json_t *account, struct xapi_path *path, struct x
 {
     if (!json_is_object(account))
         return xapi_value_problem(account, path, p, "xapi_not_object");
-    int rc = xapi_keys_check(account, account_keys, "Account", path, p);
+    int rc = xapi_keys_check(account, account_keys, NULL, "Account", path, p);
     if (rc)
         return rc;
     const json_t *home = json_object_get(account, "homePage");
@@ -719,8 +724,8 @@ static int agent_check(const json_t *a, enum xapi_version v, struct xapi_path *p
             return xapi_problem_set(p, path, "xapi_enum", in_group ? "Agent" : "Agent, Group");
         xapi_path_pop(path, mark);
     }
-    if ((rc = xapi_keys_check(a, group ? group_keys : agent_keys, group ? "Group" : "Agent", path,
-                              p)))
+    if ((rc = xapi_keys_check(a, group ? group_keys : agent_keys, NULL, group ? "Group" : "Agent",
+                              path, p)))
         return rc;
     const json_t *name = json_object_get(a, "name");
     if (name) {
@@ -778,7 +783,8 @@ int xapi_agent_validate(const json_t *agent, enum xapi_version v, const char *pa
 /* Writes PREFIX, A and (when not NULL) " " B into OUT; XAPI_ERR_NOMEM when it does not fit. */
 static int key_put(char *out, size_t size, const char *prefix, const char *a, const char *b)
 {
-    int n = b ? snprintf(out, size, "%s%s %s", prefix, a, b) : snprintf(out, size, "%s%s", prefix, a);
+    int n =
+        b ? snprintf(out, size, "%s%s %s", prefix, a, b) : snprintf(out, size, "%s%s", prefix, a);
     if (n < 0 || (size_t)n >= size) {
         if (size)
             out[0] = 0;

@@ -140,15 +140,23 @@ int xapi_string_check(const json_t *v, const struct xapi_path *path, struct xapi
 
 /*
  * Checks that the object OBJ has only the properties ALLOWED (a NULL-ended
- * list, matched case-sensitively) and that none of them is null. A property
- * that differs only in case gets "xapi_property_case" naming the right
- * spelling, another one "xapi_property_unknown" naming KIND ("Agent",
- * "Activity Definition"). Returns XAPI_OK or XAPI_ERR_INVALID; PATH is
- * where OBJ is and comes back unchanged when all is well.
+ * list, matched case-sensitively) and that none of them is null, except the
+ * property NULLABLE (NULL: none), which the caller treats as absent when
+ * null. A property that differs only in case gets "xapi_property_case"
+ * naming the right spelling, another one "xapi_property_unknown" naming KIND
+ * ("Agent", "Activity Definition"). Returns XAPI_OK or XAPI_ERR_INVALID;
+ * PATH is where OBJ is and comes back unchanged when all is well.
  */
-int xapi_keys_check(const json_t *obj, const char *const *allowed, const char *kind,
-                    struct xapi_path *path, struct xapi_problem *p)
+int xapi_keys_check(const json_t *obj, const char *const *allowed, const char *nullable,
+                    const char *kind, struct xapi_path *path, struct xapi_problem *p)
     __attribute__((warn_unused_result));
+
+/*
+ * Appends the key KEY of a map (a language map, extensions) always as
+ * ["key"], so that display["en"] reads as a map entry, not a property.
+ * Returns the length before, for xapi_path_pop().
+ */
+size_t xapi_path_entry(struct xapi_path *path, const char *key);
 
 /*
  * Validates an Agent or a Group (objectType "Agent", absent, or "Group"):
@@ -182,7 +190,6 @@ int xapi_agent_validate(const json_t *agent, enum xapi_version v, const char *pa
  * AGENT has no identifier (an anonymous Group, or not an object); and
  * XAPI_ERR_NOMEM when OUT is too small, OUT then being "".
  */
-int xapi_agent_key(const json_t *agent, char *out, size_t size)
-    __attribute__((warn_unused_result));
+int xapi_agent_key(const json_t *agent, char *out, size_t size) __attribute__((warn_unused_result));
 
 #endif
