@@ -17,9 +17,7 @@
 -- lookups of all three kinds; the second index serves listing a set's ids
 -- updated after `since`.
 --
--- The content is kept as base64 text because store.h binds and reads text
--- only, and documents may hold any bytes (a NUL, invalid UTF-8). When the
--- store gains blob binding this becomes a BLOB column.
+-- The content is a BLOB: documents may hold any bytes (a NUL, invalid UTF-8).
 CREATE TABLE xapi_documents (
     institution_id INTEGER NOT NULL REFERENCES institutions (id),
     kind           TEXT NOT NULL CHECK (kind IN ('state', 'activity_profile', 'agent_profile')),
@@ -28,7 +26,7 @@ CREATE TABLE xapi_documents (
     registration   TEXT NOT NULL, -- state only; '' when the state has none
     doc_id         TEXT NOT NULL, -- stateId or profileId
     content_type   TEXT NOT NULL,
-    content_base64 TEXT NOT NULL,
+    content        BLOB NOT NULL,
     etag           TEXT NOT NULL, -- lower-case hex SHA-1 of the content
     updated        TEXT NOT NULL, -- ISO 8601 UTC with milliseconds: sorts as text
     PRIMARY KEY (institution_id, kind, agent_key, activity_id, registration, doc_id),

@@ -79,7 +79,7 @@ void api_lrs_clients_create(struct http_request *req)
         int err =
             xapi_client_create(req->db, req->session.user.institution_id, name, scopes, &c, secret);
         if (err == XAPI_ERR_INVALID)
-            http_reply_error(req, 422, "invalid_field", "name_length", "name");
+            http_reply_error(req, 422, "invalid_field", "lrs_client_name_length", "name");
         else if (err)
             http_reply_error(req, 500, "internal", "internal", NULL);
         else
@@ -122,6 +122,8 @@ void api_lrs_statements(struct http_request *req)
     struct xapi_query q = {0};
     char key[600], since[32], until[32];
     const char *agent = http_query(req, "agent");
+    const struct auth_user *me = &req->session.user;
+    int teacher = me->role == AUTH_ROLE_TEACHER, allowed = !teacher;
     if (agent) {
         json_t *a;
         if (json_read(agent, strlen(agent), JSON_MAX_DEPTH, 1, &a) ||
@@ -130,8 +132,20 @@ void api_lrs_statements(struct http_request *req)
             http_reply_error(req, 400, "bad_request", "bad_request", "agent");
             return;
         }
+        /* A teacher reads the records of the students of their own classes only. */
+        const char *login = json_get_str(json_object_get(a, "account"), "name");
+        if (teacher && login &&
+            auth_class_teaches(req->db, me->institution_id, me->id, login, &allowed)) {
+            json_decref(a);
+            http_reply_error(req, 500, "internal", "internal", NULL);
+            return;
+        }
         json_decref(a);
         q.agent = key;
+    }
+    if (!allowed) {
+        http_reply_error(req, 403, "forbidden", "lrs_not_your_student", "agent");
+        return;
     }
     q.verb = http_query(req, "verb");
     q.activity = http_query(req, "activity");

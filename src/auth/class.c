@@ -224,3 +224,23 @@ int auth_class_unenrol(struct store *db, int64_t institution, int64_t class_id, 
         return AUTH_ERR_STORE;
     return store_changes(db) ? AUTH_OK : AUTH_ERR_NOT_FOUND;
 }
+
+int auth_class_teaches(struct store *db, int64_t institution, int64_t teacher, const char *login,
+                       int *yes)
+{
+    struct store_stmt *st;
+    *yes = 0;
+    if (store_prepare(db,
+                      "SELECT 1 FROM enrolments e JOIN classes c ON c.id = e.class_id"
+                      " JOIN users u ON u.id = e.user_id WHERE e.institution_id = ?"
+                      " AND c.teacher_id = ? AND u.login = ? LIMIT 1",
+                      &st))
+        return AUTH_ERR_STORE;
+    store_bind_int(st, 1, institution);
+    store_bind_int(st, 2, teacher);
+    store_bind_text(st, 3, login);
+    int err = store_step(st);
+    *yes = err == STORE_ROW;
+    store_finish(st);
+    return err < 0 ? AUTH_ERR_STORE : AUTH_OK;
+}

@@ -57,6 +57,10 @@ int auth_class_enrol(struct store *db, int64_t institution, int64_t class_id, co
                      size_t n, int in_transaction, struct auth_problem *p)
     __attribute__((warn_unused_result));
 
+/* Does TEACHER teach a class of INSTITUTION that the student LOGIN is in? */
+int auth_class_teaches(struct store *db, int64_t institution, int64_t teacher, const char *login,
+                       int *yes) __attribute__((warn_unused_result));
+
 /* Removes USER_ID from class CLASS_ID; AUTH_ERR_NOT_FOUND when not enrolled. */
 int auth_class_unenrol(struct store *db, int64_t institution, int64_t class_id, int64_t user_id)
     __attribute__((warn_unused_result));

@@ -82,6 +82,10 @@ static const struct message messages[] = {
       "underscore.",
       "账号须为 3 到 64 个字符，只能包含字母 a-z、数字、点、连字符或下划线。"}},
     {"login_taken", {"This login is already taken.", "此账号已被使用。"}},
+    {"lrs_client_name_length",
+     {"The client's name must be 1 to 100 characters.", "客户端名称须为 1 到 100 个字符。"}},
+    {"lrs_not_your_student",
+     {"Choose one of the students of your classes.", "请选择您所教班级中的学生。"}},
     {"lrs_scopes_invalid",
      {"Choose at least one scope: statements/write, statements/read, statements/read/mine, "
       "state, define, profile, all/read or all.",
@@ -174,6 +178,7 @@ static const struct message messages[] = {
     {"xapi_void_voiding",
      {"A voiding statement cannot void another voiding statement.",
       "作废语句不能作废另一条作废语句。"}},
+
 };
 
 const char *i18n_text(const char *id, enum lang lang)

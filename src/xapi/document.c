@@ -329,18 +329,15 @@ void xapi_doc_release(struct xapi_doc *d)
     memset(d, 0, sizeof(*d));
 }
 
-/* Decodes the stored base64 B64 into D->content (NUL-terminated) and D->len. */
-static int decode_content(const char *b64, struct xapi_doc *d)
+/* Copies the stored bytes DATA (LEN) into D->content, NUL-terminated. */
+static int copy_content(const void *data, size_t len, struct xapi_doc *d)
 {
-    size_t b64_len = strlen(b64);
-    size_t max = b64_len / 4 * 3;
-    d->content = cc_malloc(max + 1);
+    d->content = cc_malloc(len + 1);
     if (!d->content)
         return XAPI_ERR_NOMEM;
-    if (sodium_base642bin((unsigned char *)d->content, max, b64, b64_len, NULL, &d->len, NULL,
-                          sodium_base64_VARIANT_ORIGINAL) != 0)
-        return XAPI_ERR_STORE; /* the row was not written by this module */
-    d->content[d->len] = 0;
+    memcpy(d->content, data, len);
+    d->content[len] = 0;
+    d->len = len;
     return XAPI_OK;
 }
 
@@ -355,7 +352,7 @@ static int fetch(struct store *db, const struct xapi_doc_key *k, int with_conten
     memset(out, 0, sizeof(*out));
     struct store_stmt *st;
     if (store_prepare(db,
-                      with_content ? "SELECT etag, updated, content_type, content_base64"
+                      with_content ? "SELECT etag, updated, content_type, content"
                                      " FROM xapi_documents" DOC_ONE
                                    : "SELECT etag, updated FROM xapi_documents" DOC_ONE,
                       &st))
@@ -369,7 +366,9 @@ static int fetch(struct store *db, const struct xapi_doc_key *k, int with_conten
         err = XAPI_OK;
         if (with_content) {
             out->content_type = cc_strdup(store_col_text(st, 2));
-            err = out->content_type ? decode_content(store_col_text(st, 3), out) : XAPI_ERR_NOMEM;
+            size_t len;
+            const void *data = store_col_blob(st, 3, &len);
+            err = out->content_type ? copy_content(data, len, out) : XAPI_ERR_NOMEM;
         }
     } else {
         err = err == STORE_OK ? XAPI_ERR_NOT_FOUND : XAPI_ERR_STORE;
@@ -391,14 +390,6 @@ int xapi_doc_get(struct store *db, const struct xapi_doc_key *k, struct xapi_doc
 static int write_doc(struct store *db, const struct xapi_doc_key *k, const void *content,
                      size_t len, const char *content_type)
 {
-    if (len > (SIZE_MAX - 4) / 4 * 3)
-        return XAPI_ERR_NOMEM;
-    size_t b64_size = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL);
-    char *b64 = cc_malloc(b64_size);
-    if (!b64)
-        return XAPI_ERR_NOMEM;
-    sodium_bin2base64(b64, b64_size, len ? content : (const void *)"", len,
-                      sodium_base64_VARIANT_ORIGINAL);
     char etag[XAPI_DOC_ETAG_SIZE], updated[XAPI_DOC_TIME_SIZE];
     sha1_hex(len ? content : (const void *)"", len, etag);
     now_ms(updated);
@@ -406,24 +397,22 @@ static int write_doc(struct store *db, const struct xapi_doc_key *k, const void 
     int err = XAPI_ERR_STORE;
     if (store_prepare(db,
                       "INSERT INTO xapi_documents (institution_id, kind, agent_key, activity_id,"
-                      " registration, doc_id, content_type, content_base64, etag, updated)"
+                      " registration, doc_id, content_type, content, etag, updated)"
                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                       " ON CONFLICT (institution_id, kind, agent_key, activity_id, registration,"
                       " doc_id) DO UPDATE SET content_type = excluded.content_type,"
-                      " content_base64 = excluded.content_base64, etag = excluded.etag,"
+                      " content = excluded.content, etag = excluded.etag,"
                       " updated = excluded.updated",
                       &st))
-        goto done;
+        return XAPI_ERR_STORE;
     bind_set(st, k);
     store_bind_text(st, 6, k->doc_id);
     store_bind_text(st, 7, content_type);
-    store_bind_text(st, 8, b64);
+    store_bind_blob(st, 8, len ? content : (const void *)"", len);
     store_bind_text(st, 9, etag);
     store_bind_text(st, 10, updated);
     err = store_step(st) == STORE_OK ? XAPI_OK : XAPI_ERR_STORE;
     store_finish(st);
-done:
-    cc_free(b64);
     return err;
 }
 

@@ -14,8 +14,9 @@
 
 /*
  * One validation: the version, where we are and where a problem goes. Every
- * checker returns XAPI_OK or XAPI_ERR_INVALID; on an error the path is left as
- * it was (the problem already holds a copy), on success it is restored.
+ * checker returns XAPI_OK or XAPI_ERR_INVALID (XAPI_ERR_NOMEM at worst); on
+ * success it leaves the path as it found it, on a problem where the problem
+ * is (P holds the rendered copy and validation stops).
  */
 struct check {
     enum xapi_version v;
@@ -183,7 +184,7 @@ static int keys(struct check *c, const json_t *obj, const char *const *allowed, 
 
 static int agent_or_group(struct check *c, const json_t *a)
 {
-    return xapi_agent_validate(a, c->v, c->path.buf, c->p);
+    return xapi_agent_check(a, c->v, &c->path, c->p);
 }
 
 /*
@@ -260,15 +261,31 @@ static int list_allowed(const char *type, const char *list)
     return strcmp(type, "performance") == 0; /* steps */
 }
 
+struct component_id {
+    const char *id;
+    size_t index;
+};
+
 static int component_id_cmp(const void *a, const void *b)
 {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
+    const struct component_id *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* The problem "repeats an id" at the component I of the list at hand. */
+static int component_id_problem(struct check *c, size_t i)
+{
+    xapi_path_index(&c->path, i);
+    xapi_path_key(&c->path, "id");
+    return problem(c, "xapi_component_id_duplicate", NULL);
 }
 
 /*
  * The ids of the components in LIST (all strings, already checked) are
- * distinct. Short lists, the usual case, are compared pairwise without
- * allocating; long ones are sorted so that hostile input stays O(n log n).
+ * distinct; the first component that repeats an earlier id is the problem.
+ * Short lists, the usual case, are compared pairwise without allocating;
+ * long ones are sorted so that hostile input stays O(n log n).
  */
 static int component_ids_distinct(struct check *c, const json_t *list)
 {
@@ -276,39 +293,27 @@ static int component_ids_distinct(struct check *c, const json_t *list)
     if (n <= 32) {
         for (size_t i = 1; i < n; i++) {
             const char *id = json_get_str(json_array_get(list, i), "id");
-            for (size_t j = 0; j < i; j++) {
-                if (strcmp(id, json_get_str(json_array_get(list, j), "id")) == 0) {
-                    xapi_path_index(&c->path, i);
-                    xapi_path_key(&c->path, "id");
-                    return problem(c, "xapi_component_id_duplicate", NULL);
-                }
-            }
+            for (size_t j = 0; j < i; j++)
+                if (strcmp(id, json_get_str(json_array_get(list, j), "id")) == 0)
+                    return component_id_problem(c, i);
         }
         return XAPI_OK;
     }
-    const char **ids = cc_malloc(n * sizeof(*ids));
+    struct component_id *ids = cc_malloc(n * sizeof(*ids));
     if (!ids)
         return XAPI_ERR_NOMEM;
-    for (size_t i = 0; i < n; i++)
-        ids[i] = json_get_str(json_array_get(list, i), "id");
-    qsort(ids, n, sizeof(*ids), component_id_cmp);
-    const char *dup = NULL;
-    for (size_t i = 1; i < n && !dup; i++)
-        if (strcmp(ids[i - 1], ids[i]) == 0)
-            dup = ids[i];
-    cc_free(ids);
-    if (!dup)
-        return XAPI_OK;
-    /* Name the second component with that id, as the short path does. */
-    int seen = 0;
     for (size_t i = 0; i < n; i++) {
-        if (strcmp(json_get_str(json_array_get(list, i), "id"), dup) == 0 && seen++) {
-            xapi_path_index(&c->path, i);
-            xapi_path_key(&c->path, "id");
-            break;
-        }
+        ids[i].id = json_get_str(json_array_get(list, i), "id");
+        ids[i].index = i;
     }
-    return problem(c, "xapi_component_id_duplicate", NULL);
+    /* Sorted by id, then position: each repeat follows the use before it. */
+    qsort(ids, n, sizeof(*ids), component_id_cmp);
+    size_t first_repeat = SIZE_MAX;
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(ids[i - 1].id, ids[i].id) == 0 && ids[i].index < first_repeat)
+            first_repeat = ids[i].index;
+    cc_free(ids);
+    return first_repeat == SIZE_MAX ? XAPI_OK : component_id_problem(c, first_repeat);
 }
 
 static int components_check(struct check *c, const json_t *list)
@@ -675,7 +680,7 @@ static int media_type_valid(const char *s)
     }
     if (part != 1 || n == 0)
         return 0;
-    /* Parameters: printable ASCII after the type, starting with ";". */
+    /* Then parameters, starting with ";": anything but control characters. */
     while (*s == ' ' || *s == '\t')
         s++;
     if (*s && *s != ';')
@@ -730,7 +735,7 @@ static int attachment_check(struct check *c, const json_t *a)
     /* An integer; 27.0 is the same number in JSON, so an integral real passes. */
     const json_t *len = json_object_get(a, "length");
     double d = json_number_value(len);
-    if (d < 0 || (json_is_real(len) && (d != (double)(long long)d || d > 9e15))) {
+    if (d < 0 || (json_is_real(len) && (d > 9e15 || d != (double)(long long)d))) {
         xapi_path_key(&c->path, "length");
         return problem(c, "xapi_length", NULL);
     }
@@ -917,18 +922,20 @@ static int statement_check(struct check *c, const json_t *st, int sub)
     return XAPI_OK;
 }
 
-static int statement_at(const json_t *st, enum xapi_version v, const char *prefix,
-                        struct xapi_problem *p)
+/* Validates ST, the statement INDEX of a batch (SIZE_MAX: alone). */
+static int statement_at(const json_t *st, enum xapi_version v, size_t index, struct xapi_problem *p)
 {
     struct check c = {.v = v, .p = p};
-    xapi_path_init(&c.path, prefix);
+    xapi_path_init(&c.path, "");
+    if (index != SIZE_MAX)
+        xapi_path_index(&c.path, index);
     return statement_check(&c, st, 0);
 }
 
 int xapi_statement_validate(const json_t *st, enum xapi_version v, struct xapi_problem *p)
 {
     assert(p);
-    return statement_at(st, v, "", p);
+    return statement_at(st, v, SIZE_MAX, p);
 }
 
 struct batch_id {
@@ -975,11 +982,11 @@ static int batch_ids_distinct(const json_t *list, struct xapi_problem *p)
     cc_free(ids);
     if (second == SIZE_MAX)
         return XAPI_OK;
-    char where[32], arg[32];
-    snprintf(where, sizeof(where), "[%zu]", second);
+    char arg[32];
     snprintf(arg, sizeof(arg), "[%zu]", first);
     struct xapi_path path;
-    xapi_path_init(&path, where);
+    xapi_path_init(&path, "");
+    xapi_path_index(&path, second);
     xapi_path_key(&path, "id");
     return xapi_problem_set(p, &path, "xapi_batch_duplicate_id", arg);
 }
@@ -988,16 +995,14 @@ int xapi_statements_validate(const json_t *body, enum xapi_version v, struct xap
 {
     assert(p);
     if (json_is_object(body))
-        return statement_at(body, v, "", p);
+        return statement_at(body, v, SIZE_MAX, p);
     if (!json_is_array(body))
         return xapi_problem_set(p, NULL, "xapi_statements_body", NULL);
     size_t i;
     json_t *st;
     json_array_foreach(body, i, st)
     {
-        char prefix[32];
-        snprintf(prefix, sizeof(prefix), "[%zu]", i);
-        int rc = statement_at(st, v, prefix, p);
+        int rc = statement_at(st, v, i, p);
         if (rc)
             return rc;
     }

@@ -12,9 +12,8 @@
 
 #include "store/store.h"
 #include "xapi/attachments.h"
+#include "xapi/statement.h"
 #include "xapi/xapi.h"
-
-#define XAPI_VERB_VOIDED "http://adlnet.gov/expapi/verbs/voided"
 
 /* Who is storing: the institution, the client (0 for the platform itself) and its authority. */
 struct xapi_writer {

@@ -88,6 +88,19 @@ int xapi_uuid_valid(const char *s)
 
 /* ------------------------------------------------------------------- IRI */
 
+/*
+ * The bytes that may appear in an IRI after the scheme as they are: all but
+ * controls, space, < > " { } | \ ^ ` (RFC 3987 excludes them), and the three
+ * that need a closer look: "%", "#" and C2, the lead byte of the C1 controls.
+ */
+static const unsigned char iri_plain[256] = {
+    ['!'] = 1,           ['$'] = 1,           ['&'] = 1, ['\''] = 1, ['('] = 1,         [')'] = 1,
+    ['*'] = 1,           ['+'] = 1,           [','] = 1, ['-'] = 1,  ['.'] = 1,         ['/'] = 1,
+    ['0' ... '9'] = 1,   [':'] = 1,           [';'] = 1, ['='] = 1,  ['?'] = 1,         ['@'] = 1,
+    ['A' ... 'Z'] = 1,   ['['] = 1,           [']'] = 1, ['_'] = 1,  ['a' ... 'z'] = 1, ['~'] = 1,
+    [0x80 ... 0xC1] = 1, [0xC3 ... 0xFF] = 1,
+};
+
 int xapi_iri_valid(const char *s)
 {
     if (!s || !is_alpha((unsigned char)*s))
@@ -99,23 +112,9 @@ int xapi_iri_valid(const char *s)
         return 0;
     int fragments = 0;
     for (q++; *q; q++) {
-        unsigned c = *q;
-        if (c <= 0x20 || c == 0x7F)
-            return 0;
-        /* U+0080..U+009F (C1 controls) are encoded C2 80..C2 9F. */
-        if (c == 0xC2 && q[1] >= 0x80 && q[1] <= 0x9F)
-            return 0;
-        switch (c) {
-        case '<':
-        case '>':
-        case '"':
-        case '{':
-        case '}':
-        case '|':
-        case '\\':
-        case '^':
-        case '`':
-            return 0;
+        if (iri_plain[*q])
+            continue;
+        switch (*q) {
         case '%':
             if (!is_hex(q[1]) || !is_hex(q[2]))
                 return 0;
@@ -125,8 +124,12 @@ int xapi_iri_valid(const char *s)
             if (++fragments > 1)
                 return 0;
             break;
-        default:
+        case 0xC2: /* U+0080..U+009F, the C1 controls, are C2 80..C2 9F */
+            if (q[1] >= 0x80 && q[1] <= 0x9F)
+                return 0;
             break;
+        default:
+            return 0;
         }
     }
     return 1;
@@ -202,16 +205,12 @@ static int privateuse_rest(const char *q)
     return r == 0 && count > 0;
 }
 
+/* More variants than this in one tag (no real tag has more than two) are rejected. */
 #define LANG_MAX_VARIANTS 16
 
-int xapi_lang_tag_valid(const char *s)
+/* The langtag and privateuse productions of RFC 5646, with the checks of 2.2.9. */
+static int lang_tag_parse(const char *s)
 {
-    if (!s || !*s)
-        return 0;
-    for (size_t i = 0; i < sizeof(grandfathered) / sizeof(grandfathered[0]); i++)
-        if (strcasecmp(s, grandfathered[i]) == 0)
-            return 1;
-
     const char *q = s, *t;
     size_t n;
     if (next_subtag(&q, &t, &n) != 1)
@@ -280,6 +279,18 @@ int xapi_lang_tag_valid(const char *s)
         return 0;
     }
     return r == 0 && extension_subtags != 0;
+}
+
+int xapi_lang_tag_valid(const char *s)
+{
+    if (!s || !*s)
+        return 0;
+    if (lang_tag_parse(s))
+        return 1;
+    for (size_t i = 0; i < sizeof(grandfathered) / sizeof(grandfathered[0]); i++)
+        if (strcasecmp(s, grandfathered[i]) == 0)
+            return 1;
+    return 0;
 }
 
 /* -------------------------------------------------------------- duration */
@@ -501,22 +512,57 @@ int xapi_sha1_hex_valid(const char *s)
 
 /* ------------------------------------------------------ paths, problems */
 
-static void path_add(struct xapi_path *path, const char *s, size_t n)
-{
-    size_t room = sizeof(path->buf) - 1 - path->len;
-    if (n > room)
-        n = room;
-    memcpy(path->buf + path->len, s, n);
-    path->len += n;
-    path->buf[path->len] = 0;
-}
-
 void xapi_path_init(struct xapi_path *path, const char *prefix)
 {
-    path->len = 0;
-    path->buf[0] = 0;
-    if (prefix)
-        path_add(path, prefix, strlen(prefix));
+    path->prefix = prefix ? prefix : "";
+    path->depth = 0;
+}
+
+static size_t path_push(struct xapi_path *path, const char *key, size_t index, int entry)
+{
+    size_t mark = path->depth++;
+    if (mark < XAPI_PATH_DEPTH) {
+        path->seg[mark].key = key;
+        path->seg[mark].index = index;
+        path->seg[mark].entry = entry;
+    }
+    return mark;
+}
+
+size_t xapi_path_key(struct xapi_path *path, const char *key)
+{
+    return path_push(path, key, 0, 0);
+}
+
+size_t xapi_path_entry(struct xapi_path *path, const char *key)
+{
+    return path_push(path, key, 0, 1);
+}
+
+size_t xapi_path_index(struct xapi_path *path, size_t i)
+{
+    return path_push(path, NULL, i, 0);
+}
+
+void xapi_path_pop(struct xapi_path *path, size_t mark)
+{
+    if (mark < path->depth)
+        path->depth = mark;
+}
+
+/* Text being rendered into a fixed buffer; what does not fit is dropped. */
+struct out {
+    char *buf;
+    size_t size, len;
+};
+
+static void out_add(struct out *o, const char *s, size_t n)
+{
+    size_t room = o->size - 1 - o->len;
+    if (n > room)
+        n = room;
+    memcpy(o->buf + o->len, s, n);
+    o->len += n;
 }
 
 static int is_identifier(const char *key)
@@ -529,61 +575,60 @@ static int is_identifier(const char *key)
     return 1;
 }
 
-size_t xapi_path_key(struct xapi_path *path, const char *key)
+/* ["key"], escaped like a JSON string. */
+static void out_quoted(struct out *o, const char *key)
 {
-    size_t mark = path->len;
-    if (is_identifier(key)) {
-        if (path->len > 0)
-            path_add(path, ".", 1);
-        path_add(path, key, strlen(key));
-        return mark;
-    }
-    return xapi_path_entry(path, key);
-}
-
-size_t xapi_path_entry(struct xapi_path *path, const char *key)
-{
-    size_t mark = path->len;
-    /* ["key"], escaped like a JSON string. */
-    path_add(path, "[\"", 2);
+    out_add(o, "[\"", 2);
     for (const char *k = key; *k; k++) {
         unsigned char c = (unsigned char)*k;
         if (c == '"' || c == '\\') {
             char esc[2] = {'\\', (char)c};
-            path_add(path, esc, 2);
+            out_add(o, esc, 2);
         } else if (c < 0x20) {
             char esc[8];
             int n = snprintf(esc, sizeof(esc), "\\u%04x", c);
-            path_add(path, esc, (size_t)n);
+            out_add(o, esc, (size_t)n);
         } else {
-            path_add(path, k, 1);
+            out_add(o, k, 1);
         }
     }
-    path_add(path, "\"]", 2);
-    return mark;
+    out_add(o, "\"]", 2);
 }
 
-size_t xapi_path_index(struct xapi_path *path, size_t i)
+size_t xapi_path_render(const struct xapi_path *path, char *out, size_t size)
 {
-    size_t mark = path->len;
-    char num[32];
-    int n = snprintf(num, sizeof(num), "[%zu]", i);
-    path_add(path, num, (size_t)n);
-    return mark;
-}
-
-void xapi_path_pop(struct xapi_path *path, size_t mark)
-{
-    if (mark < path->len) {
-        path->len = mark;
-        path->buf[mark] = 0;
+    /* Rendered whole first, then cut at a character boundary by utf8_copy. */
+    char buf[1024];
+    struct out o = {buf, sizeof(buf), 0};
+    out_add(&o, path->prefix, strlen(path->prefix));
+    size_t n = path->depth < XAPI_PATH_DEPTH ? path->depth : XAPI_PATH_DEPTH;
+    for (size_t i = 0; i < n; i++) {
+        const char *key = path->seg[i].key;
+        if (!key) {
+            char num[32];
+            int len = snprintf(num, sizeof(num), "[%zu]", path->seg[i].index);
+            out_add(&o, num, (size_t)len);
+        } else if (!path->seg[i].entry && is_identifier(key)) {
+            if (o.len > 0)
+                out_add(&o, ".", 1);
+            out_add(&o, key, strlen(key));
+        } else {
+            out_quoted(&o, key);
+        }
     }
+    if (path->depth > XAPI_PATH_DEPTH)
+        out_add(&o, "…", strlen("…"));
+    buf[o.len] = 0;
+    return utf8_copy(out, size, buf);
 }
 
 int xapi_problem_set(struct xapi_problem *p, const struct xapi_path *path, const char *msg,
                      const char *arg)
 {
-    utf8_copy(p->path, sizeof(p->path), path ? path->buf : "");
+    if (path)
+        xapi_path_render(path, p->path, sizeof(p->path));
+    else
+        p->path[0] = 0;
     p->msg = msg;
     utf8_copy(p->arg, sizeof(p->arg), arg ? arg : "");
     return XAPI_ERR_INVALID;
@@ -614,19 +659,20 @@ int xapi_keys_check(const json_t *obj, const char *const *allowed, const char *n
     json_object_foreach((json_t *)obj, key, value)
     {
         const char *const *a = allowed;
-        while (*a && strcmp(*a, key) != 0)
+        while (*a && ((*a)[0] != key[0] || strcmp(*a, key) != 0)) /* most differ at once */
             a++;
-        size_t mark = xapi_path_key(path, key);
         if (!*a) {
+            xapi_path_key(path, key);
             /* Tell a wrongly cased property ("Version") from an unknown one. */
             for (a = allowed; *a; a++)
                 if (strcasecmp(*a, key) == 0)
                     return xapi_problem_set(p, path, "xapi_property_case", *a);
             return xapi_problem_set(p, path, "xapi_property_unknown", kind);
         }
-        if (json_is_null(value) && !(nullable && strcmp(key, nullable) == 0))
+        if (json_is_null(value) && !(nullable && strcmp(key, nullable) == 0)) {
+            xapi_path_key(path, key);
             return xapi_problem_set(p, path, "xapi_null", NULL);
-        xapi_path_pop(path, mark);
+        }
     }
     return XAPI_OK;
 }
@@ -738,15 +784,13 @@ static int agent_check(const json_t *a, enum xapi_version v, struct xapi_path *p
     int count;
     if ((rc = ifis_check(a, path, p, &count)))
         return rc;
-    char n[16];
-    snprintf(n, sizeof(n), "%d", count);
-    if (!group) {
-        if (count != 1)
-            return xapi_problem_set(p, path, "xapi_ifi_count", n);
-        return XAPI_OK;
+    if (group ? count > 1 : count != 1) {
+        char n[16];
+        snprintf(n, sizeof(n), "%d", count);
+        return xapi_problem_set(p, path, group ? "xapi_ifi_count_group" : "xapi_ifi_count", n);
     }
-    if (count > 1)
-        return xapi_problem_set(p, path, "xapi_ifi_count_group", n);
+    if (!group)
+        return XAPI_OK;
     const json_t *member = json_object_get(a, "member");
     size_t mark = xapi_path_key(path, "member");
     if (!member) {
@@ -770,6 +814,12 @@ static int agent_check(const json_t *a, enum xapi_version v, struct xapi_path *p
     }
     xapi_path_pop(path, mark);
     return XAPI_OK;
+}
+
+int xapi_agent_check(const json_t *agent, enum xapi_version v, struct xapi_path *path,
+                     struct xapi_problem *p)
+{
+    return agent_check(agent, v, path, p, 0);
 }
 
 int xapi_agent_validate(const json_t *agent, enum xapi_version v, const char *path,

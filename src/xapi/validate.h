@@ -89,30 +89,53 @@ int xapi_sha1_hex_valid(const char *s);
 
 /*
  * Paths of problems. A validator keeps the JSON path of the value it looks at
- * in a struct xapi_path and copies it into the struct xapi_problem only when
- * something is wrong, so a valid statement costs no formatting. Keys that are
- * identifiers are appended as ".key", others (IRIs, language tags) as
- * ["key"]; array elements as "[i]". A path that outgrows the buffer is cut
- * (and stays cut), never overflows.
+ * in a struct xapi_path as a stack of segments (pointers to the keys, which
+ * must outlive the path, and array indexes) and renders it only when
+ * something is wrong, so a valid statement costs no formatting. Rendered,
+ * keys that are identifiers read ".key", others (IRIs, language tags)
+ * ["key"] escaped like JSON strings, and array elements "[i]". Segments past
+ * XAPI_PATH_DEPTH are counted (so that pops stay right) but not kept, and
+ * render as "…".
  */
-#define XAPI_PATH_MAX 512
+#define XAPI_PATH_DEPTH 64
 
 struct xapi_path {
-    char buf[XAPI_PATH_MAX];
-    size_t len;
+    const char *prefix; /* rendered first: "", "actor", "[3]" */
+    size_t depth;
+    struct {
+        const char *key; /* NULL for an array index */
+        size_t index;
+        int entry; /* a map entry: always ["key"] */
+    } seg[XAPI_PATH_DEPTH];
 };
 
-/* Sets PATH to PREFIX ("" or NULL for the top level, "actor", "[3]"). */
+/*
+ * Sets PATH to PREFIX ("" or NULL for the top level, "actor", "[3]"), which
+ * must stay valid as long as PATH is used.
+ */
 void xapi_path_init(struct xapi_path *path, const char *prefix);
 
-/* Appends the member KEY; returns the length before, for xapi_path_pop(). */
+/* Appends the member KEY; returns the depth before, for xapi_path_pop(). */
 size_t xapi_path_key(struct xapi_path *path, const char *key);
 
-/* Appends the array index I; returns the length before, for xapi_path_pop(). */
+/*
+ * Appends the key KEY of a map (a language map, extensions), which always
+ * renders as ["key"], so that display["en"] reads as a map entry and not a
+ * property. Returns the depth before, for xapi_path_pop().
+ */
+size_t xapi_path_entry(struct xapi_path *path, const char *key);
+
+/* Appends the array index I; returns the depth before, for xapi_path_pop(). */
 size_t xapi_path_index(struct xapi_path *path, size_t i);
 
-/* Goes back to what xapi_path_key() or xapi_path_index() returned. */
+/* Goes back to what xapi_path_key(), _entry() or _index() returned. */
 void xapi_path_pop(struct xapi_path *path, size_t mark);
+
+/*
+ * Writes PATH as text into OUT (SIZE > 0 bytes), cut at a character boundary
+ * when it does not fit; returns the length written.
+ */
+size_t xapi_path_render(const struct xapi_path *path, char *out, size_t size);
 
 /*
  * Fills P with PATH, the message id MSG (xapi/messages.h) and its argument
@@ -152,11 +175,11 @@ int xapi_keys_check(const json_t *obj, const char *const *allowed, const char *n
     __attribute__((warn_unused_result));
 
 /*
- * Appends the key KEY of a map (a language map, extensions) always as
- * ["key"], so that display["en"] reads as a map entry, not a property.
- * Returns the length before, for xapi_path_pop().
+ * xapi_agent_validate() for a validator that already keeps a PATH (where
+ * AGENT is); PATH comes back unchanged when all is well.
  */
-size_t xapi_path_entry(struct xapi_path *path, const char *key);
+int xapi_agent_check(const json_t *agent, enum xapi_version v, struct xapi_path *path,
+                     struct xapi_problem *p) __attribute__((warn_unused_result));
 
 /*
  * Validates an Agent or a Group (objectType "Agent", absent, or "Group"):
@@ -177,8 +200,10 @@ int xapi_agent_validate(const json_t *agent, enum xapi_version v, const char *pa
 
 /*
  * Writes into OUT (SIZE bytes) the identity of a validated Agent or
- * identified Group, a string that is equal for two agents exactly when xAPI
- * considers them the same, for indexes and the "agent" filter:
+ * identified Group, for indexes and the "agent" filter: a string that is
+ * equal for two agents exactly when they have the same inverse functional
+ * identifier (xAPI does not relate an mbox to its mbox_sha1sum, nor does
+ * this):
  *
  *   mbox:<the mbox as sent>            mbox:mailto:learner@example.org
  *   mbox_sha1sum:<40 hex, lower case>  mbox_sha1sum:cd9b00a5611f94eaa7b1661edab976068e364975

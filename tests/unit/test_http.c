@@ -245,8 +245,12 @@ static void api_routes_are_sound(void **state)
     assert_true(api_routes_count > 0);
     for (size_t i = 0; i < api_routes_count; i++) {
         const struct http_route *r = &api_routes[i];
-        if (strncmp(r->pattern, "/api/", 5) != 0)
-            fail_msg("route %s is outside /api/", r->pattern);
+        int xapi = strncmp(r->pattern, "/xapi/", 6) == 0;
+        if (strncmp(r->pattern, "/api/", 5) != 0 && !xapi)
+            fail_msg("route %s is outside /api/ and /xapi/", r->pattern);
+        /* xAPI resources authenticate LRS clients, never sessions, and the other way round. */
+        if (xapi != !!(r->flags & (HTTP_XAPI | HTTP_XAPI_OPEN)))
+            fail_msg("route %s has the wrong kind of authentication", r->pattern);
         assert_non_null(r->handler);
         assert_true(r->methods != 0);
         size_t len = strlen(r->pattern);

@@ -21,11 +21,13 @@ const ROUTES = [
   { re: /^\/users$/, page: 'users', roles: ['admin'] },
   { re: /^\/classes$/, page: 'classes', roles: ['admin', 'teacher'] },
   { re: /^\/classes\/(\d+)$/, page: 'class', roles: ['admin', 'teacher'], keys: ['id'] },
+  { re: /^\/lrs\/statements$/, page: 'statements', roles: ['admin', 'teacher'] },
+  { re: /^\/lrs\/clients$/, page: 'lrs-clients', roles: ['admin'] },
 ];
 
 const NAV = {
-  admin: [['/users', 'nav.users'], ['/classes', 'nav.classes'], ['/profile', 'nav.profile']],
-  teacher: [['/classes', 'nav.my_classes'], ['/profile', 'nav.profile']],
+  admin: [['/users', 'nav.users'], ['/classes', 'nav.classes'], ['/lrs/statements', 'nav.learning_records'], ['/lrs/clients', 'nav.lrs_clients'], ['/profile', 'nav.profile']],
+  teacher: [['/classes', 'nav.my_classes'], ['/lrs/statements', 'nav.learning_records'], ['/profile', 'nav.profile']],
   student: [['/profile', 'nav.profile']],
   verifier: [['/profile', 'nav.profile']],
 };
