@@ -55,16 +55,20 @@ const struct cli_command cli_commands[] = {
      "Writes a consistent copy of the database to FILE using SQLite's online\n"
      "backup; the server may keep running.\n",
      cli_backup},
-    {"xapi", "manage the clients of the learning record store",
+    {"xapi", "manage the learning record store's clients; export statements",
      "usage: carecampus xapi client add [--data DIR] [--institution ID] --name NAME\n"
      "                                  --scope SCOPE [SCOPE…] [--json]\n"
      "       carecampus xapi client list [--data DIR] [--institution ID]\n"
      "       carecampus xapi client revoke [--data DIR] [--institution ID] ID\n"
+     "       carecampus xapi export [--data DIR] [--institution ID] [--csv] > FILE\n"
      "\n"
      "An LRS client is a program (a VR simulation, H5P, a cmi5 player, another LRS)\n"
      "that sends and reads xAPI statements at /xapi/ with HTTP Basic credentials.\n"
      "Scopes: statements/write, statements/read, statements/read/mine, state, define,\n"
-     "profile, all/read, all. The secret is printed once ({\"key\",\"secret\"} with --json).\n",
+     "profile, all/read, all. The secret is printed once ({\"key\",\"secret\"} with --json).\n"
+     "export writes every statement of the institution, oldest first, as JSON lines\n"
+     "(or CSV with --csv: id, stored, timestamp, actor, verb, object, registration,\n"
+     "score_scaled, success, completion, duration).\n",
      cli_xapi},
     {"version", "print the version", "usage: carecampus version\n", cli_version},
     {"help", "list the commands, or explain one", "usage: carecampus help [COMMAND]\n", cli_help},

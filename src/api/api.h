@@ -52,6 +52,7 @@ void api_lrs_clients_list(struct http_request *req);
 void api_lrs_clients_create(struct http_request *req);
 void api_lrs_clients_revoke(struct http_request *req);
 void api_lrs_statements(struct http_request *req);
+void api_lrs_learner_erase(struct http_request *req);
 void api_xapi_about(struct http_request *req);
 void api_xapi_statements_put(struct http_request *req);
 void api_xapi_statements_post(struct http_request *req);

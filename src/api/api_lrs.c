@@ -10,6 +10,7 @@
 #include "util/json.h"
 #include "util/timeutil.h"
 #include "xapi/client.h"
+#include "xapi/erase.h"
 #include "xapi/statements.h"
 #include "xapi/validate.h"
 #include "util/banned.h"
@@ -183,4 +184,30 @@ void api_lrs_statements(struct http_request *req)
         json_object_set(reply, "after", state[1]);
     json_decref(state[1]);
     http_reply_json(req, 200, reply);
+}
+
+/* DELETE /api/lrs/learners?agent=…: erase a learner's statements and documents (admins). */
+void api_lrs_learner_erase(struct http_request *req)
+{
+    if (http_require_role_or_reply(req, ADMIN))
+        return;
+    const char *agent = http_query(req, "agent");
+    char key[600];
+    json_t *a = NULL;
+    if (!agent || json_read(agent, strlen(agent), JSON_MAX_DEPTH, 1, &a) ||
+        xapi_agent_key(a, key, sizeof(key))) {
+        json_decref(a);
+        http_reply_error(req, 400, "bad_request", "bad_request", "agent");
+        return;
+    }
+    json_decref(a);
+    struct xapi_erase_counts counts;
+    if (xapi_erase_agent(req->db, req->session.user.institution_id, key, req->session.user.id,
+                         &counts)) {
+        http_reply_error(req, 500, "internal", "internal", NULL);
+        return;
+    }
+    http_reply_json(req, 200,
+                    json_pack("{s:I, s:I}", "statements", (json_int_t)counts.statements,
+                              "documents", (json_int_t)counts.documents));
 }

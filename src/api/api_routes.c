@@ -24,6 +24,7 @@ const struct http_route api_routes[] = {
     {HTTP_POST, "/api/lrs/clients", api_lrs_clients_create, 0},
     {HTTP_DELETE, "/api/lrs/clients/:id", api_lrs_clients_revoke, 0},
     {HTTP_GET, "/api/lrs/statements", api_lrs_statements, 0},
+    {HTTP_DELETE, "/api/lrs/learners", api_lrs_learner_erase, 0},
     {HTTP_GET, "/xapi/about", api_xapi_about, HTTP_XAPI_OPEN},
     {HTTP_PUT, "/xapi/statements", api_xapi_statements_put, HTTP_XAPI | HTTP_BODY_LARGE},
     {HTTP_POST, "/xapi/statements", api_xapi_statements_post, HTTP_XAPI | HTTP_BODY_LARGE},

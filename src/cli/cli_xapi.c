@@ -7,6 +7,8 @@
 #include "auth/account.h"
 #include "cli/cli.h"
 #include "xapi/client.h"
+#include "xapi/statements.h"
+#include "xapi/validate.h"
 #include "util/banned.h"
 
 struct xapi_opts {
@@ -160,10 +162,114 @@ static int client_revoke(int argc, char **argv)
     return CLI_OK;
 }
 
+/* One statement as a CSV row (the columns of export_header). */
+static void csv_field(FILE *out, const char *s, int last)
+{
+    fputc('"', out);
+    for (; s && *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+    fputc(last ? '\n' : ',', out);
+}
+
+static const char export_header[] =
+    "id,stored,timestamp,actor,verb,object,registration,score_scaled,success,completion,duration\n";
+
+struct export_ctx {
+    int csv;
+    long n;
+    int64_t last_seq;
+};
+
+static int export_one(void *ctx, int64_t seq, const char *text)
+{
+    struct export_ctx *e = ctx;
+    e->n++;
+    e->last_seq = seq;
+    if (!e->csv) {
+        printf("%s\n", text);
+        return 0;
+    }
+    json_t *st = json_loads(text, 0, NULL);
+    if (!st)
+        return XAPI_ERR_NOMEM;
+    char actor[600] = "", scaled[32] = "";
+    if (xapi_agent_key(json_object_get(st, "actor"), actor, sizeof(actor)))
+        actor[0] = 0;
+    json_t *result = json_object_get(st, "result");
+    json_t *sc = json_object_get(json_object_get(result, "score"), "scaled");
+    if (json_is_number(sc))
+        snprintf(scaled, sizeof(scaled), "%g", json_number_value(sc));
+    json_t *success = json_object_get(result, "success");
+    json_t *completion = json_object_get(result, "completion");
+    csv_field(stdout, json_string_value(json_object_get(st, "id")), 0);
+    csv_field(stdout, json_string_value(json_object_get(st, "stored")), 0);
+    csv_field(stdout, json_string_value(json_object_get(st, "timestamp")), 0);
+    csv_field(stdout, actor, 0);
+    csv_field(stdout, json_string_value(json_object_get(json_object_get(st, "verb"), "id")), 0);
+    csv_field(stdout, json_string_value(json_object_get(json_object_get(st, "object"), "id")), 0);
+    csv_field(stdout,
+              json_string_value(json_object_get(json_object_get(st, "context"), "registration")),
+              0);
+    csv_field(stdout, scaled, 0);
+    csv_field(stdout, success ? (json_is_true(success) ? "true" : "false") : "", 0);
+    csv_field(stdout, completion ? (json_is_true(completion) ? "true" : "false") : "", 0);
+    csv_field(stdout, json_string_value(json_object_get(result, "duration")), 1);
+    json_decref(st);
+    return 0;
+}
+
+/* carecampus xapi export: every statement of the institution, oldest first, to stdout. */
+static int export_statements(int argc, char **argv)
+{
+    struct xapi_opts o;
+    int csv = 0;
+    /* --csv is ours; the rest are the shared options. */
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--csv") == 0) {
+            csv = 1;
+            for (int j = i; j < argc - 1; j++)
+                argv[j] = argv[j + 1];
+            argc--;
+            i--;
+        }
+    if (parse(argc, argv, &o))
+        return CLI_USAGE;
+    if (optind < argc)
+        return cli_usage_error("xapi", "unexpected argument '%s'", argv[optind]);
+    struct store *db;
+    if (open_institution(&o, &db))
+        return CLI_FAIL;
+    if (csv)
+        fputs(export_header, stdout);
+    struct export_ctx e = {csv, 0, 0};
+    struct xapi_query q = {0};
+    q.ascending = 1;
+    q.limit = XAPI_QUERY_MAX;
+    int more = 1, err = 0;
+    while (!err && more) {
+        err = xapi_statements_query(db, o.institution, &q, export_one, &e, &more);
+        q.after = e.last_seq;
+    }
+    store_close(&db);
+    if (err) {
+        fprintf(stderr, "carecampus xapi: the export failed\n");
+        return CLI_FAIL;
+    }
+    fprintf(stderr, "%ld statements exported\n", e.n);
+    return CLI_OK;
+}
+
 int cli_xapi(int argc, char **argv)
 {
+    if (argc >= 2 && strcmp(argv[1], "export") == 0)
+        return export_statements(argc - 1, argv + 1);
     if (argc < 3 || strcmp(argv[1], "client") != 0)
-        return cli_usage_error("xapi", "name a subcommand: client add, client list, client revoke");
+        return cli_usage_error("xapi", "name a subcommand: client add, client list, client revoke, "
+                                       "export");
     if (strcmp(argv[2], "add") == 0)
         return client_add(argc - 2, argv + 2);
     if (strcmp(argv[2], "list") == 0)

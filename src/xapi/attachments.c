@@ -228,6 +228,24 @@ static EVP_PKEY *x5c_key(const json_t *header)
     return key;
 }
 
+/*
+ * Cuts the seconds of result.duration to hundredths: the spec compares
+ * durations only that far ("PT1.23456S" and "PT1.23S" are equal).
+ */
+static void truncate_duration(json_t *result)
+{
+    const char *d = json_string_value(json_object_get(result, "duration"));
+    const char *dot = d ? strchr(d, '.') : NULL;
+    if (!dot)
+        return;
+    size_t digits = strspn(dot + 1, "0123456789");
+    if (digits <= 2 || dot[1 + digits] != 'S')
+        return;
+    char cut[128];
+    snprintf(cut, sizeof(cut), "%.*s%s", (int)(dot + 3 - d), d, dot + 1 + digits);
+    json_object_set_new(result, "duration", json_string(cut));
+}
+
 /* The statement without what the LRS adds or the signature itself changes. */
 static json_t *comparable(const json_t *st)
 {
@@ -236,6 +254,8 @@ static json_t *comparable(const json_t *st)
     json_t *c = json_deep_copy(st);
     for (size_t i = 0; c && i < sizeof(drop) / sizeof(drop[0]); i++)
         json_object_del(c, drop[i]);
+    if (c)
+        truncate_duration(json_object_get(c, "result"));
     return c;
 }
 

@@ -259,8 +259,9 @@ static int complete(json_t *st, const struct xapi_writer *w, const char *now)
             return XAPI_ERR_NOMEM;
     }
     if (json_object_set_new(st, "stored", json_string(now)) ||
-        (!json_object_get(st, "timestamp") &&
-         json_object_set_new(st, "timestamp", json_string(now))) ||
+        (json_is_null(json_object_get(st, "timestamp")) || !json_object_get(st, "timestamp")
+             ? json_object_set_new(st, "timestamp", json_string(now))
+             : 0) ||
         (w->authority && json_object_set(st, "authority", (json_t *)w->authority)) ||
         (!json_object_get(st, "version") &&
          json_object_set_new(st, "version",
