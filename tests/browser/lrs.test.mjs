@@ -52,7 +52,7 @@ function xapiPost(key, secret, statements) {
   });
 }
 
-const agent = (login) => ({ objectType: 'Agent', account: { homePage: server.url, name: login } });
+const agent = (login) => ({ objectType: 'Agent', account: { homePage: 'https://lrs.carecampus.invalid/users', name: login } });
 
 async function newClient(name, scopes) {
   const r = await api.post('/api/lrs/clients', { name, scopes });
@@ -337,8 +337,11 @@ test('statements sent by a client appear in the browser, with their JSON', async
     try {
       await loginAs(t.page, 'chen.jing', lang);
       await gotoPage(t.page, server.url, '/lrs/statements');
-      await t.page.waitForFunction(() => document.querySelectorAll('#main tbody tr').length >= 2);
-      assert.ok(await t.page.locator('select[name="learner"] optgroup option[value="wang.fang"]').count() >= 1, 'students grouped by class');
+      // A teacher picks one of their students first: the records are theirs to see, not the college's.
+      assert.equal(await t.page.locator('#main .state-empty').count(), 1, 'asked to choose a learner');
+      await t.page.locator('select[name="learner"] optgroup option[value="wang.fang"]').first().waitFor({ state: 'attached' });
+      await t.page.selectOption('select[name="learner"]', 'wang.fang');
+      await t.page.waitForFunction(() => document.querySelectorAll('#main tbody tr').length >= 1);
       for (const size of SIZES) {
         await t.page.setViewportSize(size);
         await check(t.page, `teacher-lrs-statements-${lang}-${size.width}`, `on /lrs/statements as teacher ${lang} ${size.width}`);

@@ -43,8 +43,11 @@ function hostOf(url) {
 }
 
 /* The agent JSON by which the platform names its own users in xAPI. */
+/* How the platform names its own users in xAPI (XAPI_PLATFORM_HOMEPAGE in src/xapi/record.h). */
+export const PLATFORM_HOMEPAGE = 'https://lrs.carecampus.invalid/users';
+
 export function platformAgent(login) {
-  return JSON.stringify({ account: { homePage: location.origin, name: login } });
+  return JSON.stringify({ account: { homePage: PLATFORM_HOMEPAGE, name: login } });
 }
 
 /* Who an agent or group is: {primary (name), secondary (identifier, when it differs)}. */
@@ -55,7 +58,7 @@ function agentParts(a, names) {
   if (a.account && typeof a.account === 'object') {
     const home = String(a.account.homePage || '').replace(/\/+$/, '');
     const name = String(a.account.name || '');
-    if (home === location.origin) { ident = name; known = names.get(name) || null; } else ident = `${name} · ${hostOf(home)}`;
+    if (home === PLATFORM_HOMEPAGE) { ident = name; known = names.get(name) || null; } else ident = `${name} · ${hostOf(home)}`;
   } else if (typeof a.mbox === 'string') ident = a.mbox.replace(/^mailto:/i, '');
   else if (typeof a.openid === 'string') ident = a.openid;
   else if (typeof a.mbox_sha1sum === 'string') ident = `sha1:${a.mbox_sha1sum.slice(0, 12)}…`;
@@ -272,7 +275,7 @@ export async function mount(root, ctx) {
       items = [];
       after = null;
       listArea.removeAttribute('aria-busy');
-      listArea.replaceChildren(h('p', { class: 'hint', role: 'status' }, L('lrs.statements.choose_learner')));
+      listArea.replaceChildren(emptyState({ title: L('lrs.statements.f_learner_choose'), body: L('lrs.statements.choose_learner') }));
       return;
     }
     if (!listArea.firstChild || listArea.querySelector('.state-error')) listArea.replaceChildren(loading(L('lrs.statements.loading')));
