@@ -11,6 +11,7 @@
 #include "util/timeutil.h"
 #include "xapi/client.h"
 #include "xapi/erase.h"
+#include "xapi/record.h"
 #include "xapi/statements.h"
 #include "xapi/validate.h"
 #include "util/banned.h"
@@ -64,8 +65,7 @@ void api_lrs_clients_create(struct http_request *req)
     unsigned scopes = 0;
     size_t i;
     int ok = json_is_array(list) && json_array_size(list) > 0;
-    json_array_foreach(list, i, v)
-    {
+    json_array_foreach (list, i, v) {
         unsigned s = json_is_string(v) ? xapi_scope_parse(json_string_value(v)) : 0;
         ok = ok && s;
         scopes |= s;
@@ -127,14 +127,23 @@ void api_lrs_statements(struct http_request *req)
     int teacher = me->role == AUTH_ROLE_TEACHER, allowed = !teacher;
     if (agent) {
         json_t *a;
+        struct xapi_problem p;
         if (json_read(agent, strlen(agent), JSON_MAX_DEPTH, 1, &a) ||
-            xapi_agent_key(a, key, sizeof(key))) {
+            xapi_agent_validate(a, XAPI_V20, "agent", &p) || xapi_agent_key(a, key, sizeof(key))) {
             json_decref(a);
             http_reply_error(req, 400, "bad_request", "bad_request", "agent");
             return;
         }
-        /* A teacher reads the records of the students of their own classes only. */
-        const char *login = json_get_str(json_object_get(a, "account"), "name");
+        /*
+         * A teacher reads the records of the students of their own classes
+         * only; the agent (validated: one identifier) must be such a
+         * student's platform account.
+         */
+        const json_t *account = json_object_get(a, "account");
+        const char *home = json_get_str(account, "homePage");
+        const char *login = home && strcmp(home, XAPI_PLATFORM_HOMEPAGE) == 0
+                                ? json_get_str(account, "name")
+                                : NULL;
         if (teacher && login &&
             auth_class_teaches(req->db, me->institution_id, me->id, login, &allowed)) {
             json_decref(a);

@@ -83,10 +83,9 @@ json_t *api_xapi_agent_param_or_reply(struct http_request *req, const char *name
 /* GET /xapi/about */
 void api_xapi_about(struct http_request *req)
 {
-    static struct http_constant about = {200, "application/json; charset=utf-8",
-                                         "{\"version\":[\"1.0.3\",\"2.0.0\"],\"extensions\":{}}",
-                                         NULL, NULL};
-    http_reply_constant(req, &about);
+    /* Not a shared constant: the reply carries the version header of the request. */
+    http_reply_json(req, 200,
+                    json_pack("{s:[s,s], s:{}}", "version", "1.0.3", "2.0.0", "extensions"));
 }
 
 /* The authority of statements stored by the request's client: an Agent with an account. */
@@ -121,7 +120,7 @@ static json_t *read_statements(struct http_request *req, struct multipart *m,
         data = m->part[0].content;
         len = m->part[0].len;
     } else if (!ct || strncasecmp(ct, "application/json", 16) != 0) {
-        http_reply_error(req, 400, "unsupported_media_type", "unsupported_media_type", NULL);
+        http_reply_error(req, 400, "bad_request", "unsupported_media_type", NULL);
         return NULL;
     }
     json_t *body;
@@ -248,7 +247,8 @@ static json_t *agent_ids(const json_t *agent)
         json_t *list = json_array();
         size_t i;
         json_t *m;
-        json_array_foreach(members, i, m) json_array_append_new(list, agent_ids(m));
+        json_array_foreach (members, i, m)
+            json_array_append_new(list, agent_ids(m));
         json_object_set_new(out, "member", list);
     }
     return out;
@@ -275,11 +275,10 @@ static void statement_ids(json_t *st)
             json_object_set_new(ctx, "team", agent_ids(v));
         json_t *ca = json_object_get(ctx, "contextActivities"), *list;
         const char *k;
-        json_object_foreach(ca, k, list)
-        {
+        json_object_foreach (ca, k, list) {
             size_t i;
             json_t *a;
-            json_array_foreach(list, i, a)
+            json_array_foreach (list, i, a)
                 json_array_set_new(list, i, json_pack("{s:O}", "id", json_object_get(a, "id")));
         }
     }
@@ -348,8 +347,7 @@ static void pick_language(json_t *map, const struct languages *l)
     json_t *v;
     for (int i = 0; i < l->n && !best; i++) {
         size_t tl = strlen(l->tag[i]);
-        json_object_foreach(map, k, v)
-        {
+        json_object_foreach (map, k, v) {
             if (strcasecmp(k, l->tag[i]) == 0 ||
                 (strncasecmp(k, l->tag[i], tl) == 0 && k[tl] == '-') ||
                 strcmp(l->tag[i], "*") == 0) {
@@ -380,13 +378,13 @@ static void canonical(json_t *v, const struct languages *l)
     json_t *child;
     if (json_is_array(v)) {
         size_t i;
-        json_array_foreach(v, i, child) canonical(child, l);
+        json_array_foreach (v, i, child)
+            canonical(child, l);
         return;
     }
     if (!json_is_object(v))
         return;
-    json_object_foreach(v, k, child)
-    {
+    json_object_foreach (v, k, child) {
         if (!strcmp(k, "extensions"))
             continue;
         if (!strcmp(k, "display") || !strcmp(k, "name") || !strcmp(k, "description")) {
@@ -484,11 +482,12 @@ static int time_param(struct http_request *req, const char *name, char out[32], 
 }
 
 /* The cursor of a "more" link: the query and where the page ended, as base64url JSON. */
-static int more_link(struct buf *out, const struct xapi_query *q, enum format f, int64_t after)
+static int more_link(struct buf *out, const struct xapi_query *q, enum format f, int attachments,
+                     int64_t after)
 {
-    json_t *o = json_pack("{s:I, s:i, s:i, s:i, s:i, s:i}", "after", (json_int_t)after, "limit",
-                          q->limit, "asc", q->ascending, "ra", q->related_agents, "rac",
-                          q->related_activities, "f", (int)f);
+    json_t *o = json_pack("{s:I, s:i, s:i, s:i, s:i, s:i, s:b}", "after", (json_int_t)after,
+                          "limit", q->limit, "asc", q->ascending, "ra", q->related_agents, "rac",
+                          q->related_activities, "f", (int)f, "att", attachments);
     if (q->agent)
         json_object_set_new(o, "agent", json_string(q->agent));
     if (q->verb)
@@ -519,7 +518,8 @@ static int more_link(struct buf *out, const struct xapi_query *q, enum format f,
 }
 
 /* Decodes a "more" cursor into Q (strings point into *HOLD, which the caller frees). */
-static int decode_more(const char *token, struct xapi_query *q, enum format *f, json_t **hold)
+static int decode_more(const char *token, struct xapi_query *q, enum format *f, int *attachments,
+                       json_t **hold)
 {
     size_t n = strlen(token), len;
     unsigned char *raw = cc_malloc(n + 1);
@@ -541,6 +541,7 @@ static int decode_more(const char *token, struct xapi_query *q, enum format *f, 
     q->related_agents = (int)json_integer_value(json_object_get(o, "ra"));
     q->related_activities = (int)json_integer_value(json_object_get(o, "rac"));
     *f = (enum format)json_integer_value(json_object_get(o, "f"));
+    *attachments = json_is_true(json_object_get(o, "att"));
     q->agent = json_get_str(o, "agent");
     q->verb = json_get_str(o, "verb");
     q->activity = json_get_str(o, "activity");
@@ -590,6 +591,14 @@ static int wrap_attachments(struct http_request *req, int single)
     return 0;
 }
 
+/* The client whose statements alone this request may read (statements/read/mine), or 0. */
+static int64_t mine_only(const struct http_request *req)
+{
+    return xapi_scope_allows(req->xapi_client.scopes, XAPI_SCOPE_STATEMENTS_READ)
+               ? 0
+               : req->xapi_client.id;
+}
+
 /* GET /xapi/statements?statementId= or voidedStatementId=: one statement. */
 static void get_one(struct http_request *req, const char *id, int voided, enum format f,
                     const struct languages *langs, int attachments)
@@ -615,7 +624,8 @@ static void get_one(struct http_request *req, const char *id, int voided, enum f
         return;
     }
     char *text;
-    int err = xapi_statement_get(req->db, req->xapi_client.institution_id, id, voided, &text);
+    int err = xapi_statement_get(req->db, req->xapi_client.institution_id, id, voided,
+                                 mine_only(req), &text);
     if (err == XAPI_ERR_NOT_FOUND) {
         http_reply_error(req, 404, "not_found", "not_found", NULL);
         return;
@@ -691,7 +701,7 @@ void api_xapi_statements_get(struct http_request *req)
     char agent_key[600], since[32], until[32];
     const char *more = http_query(req, "more");
     if (more) {
-        if (decode_more(more, &q, &f, &hold)) {
+        if (decode_more(more, &q, &f, &attachments, &hold)) {
             json_decref(hold);
             api_xapi_reply_param(req, "xapi_param_invalid", "more");
             return;
@@ -744,6 +754,7 @@ void api_xapi_statements_get(struct http_request *req)
         }
     }
 
+    q.client_id = mine_only(req);
     http_reply_empty(req, 200);
     struct page page = {&req->out, f, &langs, 0, 0, 0};
     int has_more = 0;
@@ -753,7 +764,7 @@ void api_xapi_statements_get(struct http_request *req)
                                     &has_more);
     err = err || page.err || buf_adds(&req->out, "],\"more\":\"");
     if (!err && has_more)
-        err = more_link(&req->out, &q, f, page.last_seq);
+        err = more_link(&req->out, &q, f, attachments, page.last_seq);
     err = err || buf_adds(&req->out, "\"}");
     json_decref(hold);
     if (err) {
@@ -766,8 +777,15 @@ void api_xapi_statements_get(struct http_request *req)
 }
 
 /* GET /xapi/activities?activityId= */
+/* Reading activities and agents: any scope but writing statements alone. */
+#define READ_SCOPES                                                                                \
+    (XAPI_SCOPE_STATEMENTS_READ | XAPI_SCOPE_STATEMENTS_READ_MINE | XAPI_SCOPE_ALL_READ |          \
+     XAPI_SCOPE_DEFINE | XAPI_SCOPE_PROFILE | XAPI_SCOPE_STATE)
+
 void api_xapi_activities_get(struct http_request *req)
 {
+    if (api_xapi_scope_or_reply(req, READ_SCOPES))
+        return;
     const char *id = http_query(req, "activityId");
     if (!id) {
         api_xapi_reply_param(req, "xapi_param_missing", "activityId");
@@ -794,6 +812,8 @@ void api_xapi_activities_get(struct http_request *req)
 /* GET /xapi/agents?agent=: the Person object of an agent (everything known of its identity). */
 void api_xapi_agents_get(struct http_request *req)
 {
+    if (api_xapi_scope_or_reply(req, READ_SCOPES))
+        return;
     char key[600];
     json_t *agent = api_xapi_agent_param_or_reply(req, "agent", 1, key, sizeof(key));
     if (!agent)

@@ -133,7 +133,7 @@ static void write_doc(struct http_request *req, const struct resource *r, int me
         int found = xapi_doc_get(req->db, &k, &d);
         xapi_doc_release(&d);
         if (found == XAPI_ERR_NOT_FOUND) {
-            http_reply_error(req, 400, "bad_request", "xapi_doc_exists", NULL);
+            http_reply_error(req, 400, "bad_request", "xapi_doc_condition_required", NULL);
             return;
         }
     }

@@ -68,8 +68,9 @@ static const char *get_ci(const json_t *obj, const char *name)
 {
     const char *k;
     json_t *v;
-    json_object_foreach((json_t *)obj, k,
-                        v) if (strcasecmp(k, name) == 0) return json_string_value(v);
+    json_object_foreach ((json_t *)obj, k, v)
+        if (strcasecmp(k, name) == 0)
+            return json_string_value(v);
     return NULL;
 }
 
@@ -134,8 +135,7 @@ int http_query_foreach(struct http_request *req, http_arg_fn fn, void *ctx)
     if (req->alt_params) {
         const char *k;
         json_t *v;
-        json_object_foreach(req->alt_params, k, v)
-        {
+        json_object_foreach (req->alt_params, k, v) {
             int stop = fn(ctx, k, json_string_value(v));
             if (stop)
                 return stop;

@@ -130,6 +130,9 @@ static const struct message messages[] = {
     {"xapi_auth_required",
      {"Send the credentials of an LRS client (HTTP Basic authentication).",
       "请提供 LRS 客户端的凭据（HTTP Basic 认证）。"}},
+    {"xapi_doc_condition_required",
+     {"In xAPI 1.0.3 a profile PUT must carry If-Match (with the ETag) or If-None-Match: *.",
+      "在 xAPI 1.0.3 中，对配置文件的 PUT 请求必须带有 If-Match（含 ETag）或 If-None-Match: *。"}},
     {"xapi_doc_exists",
      {"A document is already stored here: send If-Match with its ETag to replace it, or "
       "If-None-Match: * to create one only if none exists.",

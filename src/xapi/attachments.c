@@ -34,10 +34,8 @@ static int each_attachment(const json_t *statements, each_fn fn, void *ctx)
 {
     size_t si, ai;
     json_t *st, *a;
-    json_array_foreach(statements, si, st)
-    {
-        json_array_foreach(json_object_get(st, "attachments"), ai, a)
-        {
+    json_array_foreach (statements, si, st) {
+        json_array_foreach (json_object_get(st, "attachments"), ai, a) {
             int err = fn(ctx, st, a, si, ai);
             if (err)
                 return err;

@@ -59,10 +59,11 @@ int xapi_erase_agent(struct store *db, int64_t institution, const char *agent_ke
                  (long long)counts->statements, (long long)counts->documents);
         time_iso8601(time_now(), now);
         struct store_stmt *st;
-        if (store_prepare(db,
-                          "INSERT INTO audit_log (institution_id, at, actor_user_id, action, detail)"
-                          " VALUES (?, ?, ?, 'erase_learner', ?)",
-                          &st)) {
+        if (store_prepare(
+                db,
+                "INSERT INTO audit_log (institution_id, at, actor_user_id, action, detail)"
+                " VALUES (?, ?, ?, 'erase_learner', ?)",
+                &st)) {
             err = XAPI_ERR_STORE;
         } else {
             store_bind_int(st, 1, institution);

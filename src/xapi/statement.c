@@ -130,8 +130,7 @@ static int lang_map_check(struct check *c, const json_t *map)
         return xapi_value_problem(map, &c->path, c->p, "xapi_lang_map");
     const char *tag;
     json_t *text;
-    json_object_foreach((json_t *)map, tag, text)
-    {
+    json_object_foreach ((json_t *)map, tag, text) {
         size_t mark = xapi_path_entry(&c->path, tag);
         if (!xapi_lang_tag_valid(tag))
             return problem(c, "xapi_lang_tag", NULL);
@@ -151,8 +150,7 @@ static int extensions_check(struct check *c, const json_t *ext)
         return xapi_value_problem(ext, &c->path, c->p, "xapi_not_object");
     const char *key;
     json_t *value;
-    json_object_foreach((json_t *)ext, key, value)
-    {
+    json_object_foreach ((json_t *)ext, key, value) {
         if (!xapi_iri_valid(key)) {
             xapi_path_entry(&c->path, key);
             return problem(c, "xapi_extension_key", NULL);
@@ -323,8 +321,7 @@ static int components_check(struct check *c, const json_t *list)
         return xapi_value_problem(list, &c->path, c->p, "xapi_not_array");
     size_t i;
     json_t *comp;
-    json_array_foreach(list, i, comp)
-    {
+    json_array_foreach (list, i, comp) {
         size_t mark = xapi_path_index(&c->path, i);
         int rc = want_object(c, comp);
         if (!rc)
@@ -346,8 +343,7 @@ static int string_array_check(struct check *c, const json_t *list)
         return xapi_value_problem(list, &c->path, c->p, "xapi_not_array");
     size_t i;
     json_t *s;
-    json_array_foreach(list, i, s)
-    {
+    json_array_foreach (list, i, s) {
         if (!json_is_string(s)) {
             xapi_path_index(&c->path, i);
             return xapi_value_problem(s, &c->path, c->p, "xapi_not_string");
@@ -513,8 +509,7 @@ static int context_activity_list(struct check *c, const json_t *list)
         return xapi_value_problem(list, &c->path, c->p, "xapi_context_activities");
     size_t i;
     json_t *a;
-    json_array_foreach(list, i, a)
-    {
+    json_array_foreach (list, i, a) {
         size_t mark = xapi_path_index(&c->path, i);
         int rc = activity_check(c, a);
         if (rc)
@@ -544,8 +539,7 @@ static int relevant_types_check(struct check *c, const json_t *list)
         return problem(c, "xapi_relevant_types_empty", NULL);
     size_t i;
     json_t *t;
-    json_array_foreach(list, i, t)
-    {
+    json_array_foreach (list, i, t) {
         size_t mark = xapi_path_index(&c->path, i);
         int rc = value_check(c, t, K_IRI);
         if (rc)
@@ -574,8 +568,7 @@ static int context_party_list(struct check *c, const json_t *list, const char *t
         return xapi_value_problem(list, &c->path, c->p, "xapi_not_array");
     size_t i;
     json_t *party;
-    json_array_foreach(list, i, party)
-    {
+    json_array_foreach (list, i, party) {
         size_t mark = xapi_path_index(&c->path, i);
         const char *t;
         int rc = want_object(c, party);
@@ -752,8 +745,7 @@ static int attachments_check(struct check *c, const json_t *list)
         return xapi_value_problem(list, &c->path, c->p, "xapi_not_array");
     size_t i;
     json_t *a;
-    json_array_foreach(list, i, a)
-    {
+    json_array_foreach (list, i, a) {
         size_t mark = xapi_path_index(&c->path, i);
         int rc = attachment_check(c, a);
         if (rc)
@@ -1000,8 +992,7 @@ int xapi_statements_validate(const json_t *body, enum xapi_version v, struct xap
         return xapi_problem_set(p, NULL, "xapi_statements_body", NULL);
     size_t i;
     json_t *st;
-    json_array_foreach(body, i, st)
-    {
+    json_array_foreach (body, i, st) {
         int rc = statement_at(st, v, i, p);
         if (rc)
             return rc;

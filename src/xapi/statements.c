@@ -11,6 +11,18 @@
 #include "xapi/validate.h"
 #include "util/banned.h"
 
+/* A UUID in lower case (ids and registrations are compared as UUIDs, whatever their case). */
+static const char *lowercase(const char *uuid, char out[37])
+{
+    size_t i = 0;
+    if (!uuid)
+        return NULL;
+    for (; uuid[i] && i < 36; i++)
+        out[i] = (char)(uuid[i] >= 'A' && uuid[i] <= 'F' ? uuid[i] + 32 : uuid[i]);
+    out[i] = 0;
+    return uuid[i] ? uuid : out; /* not a UUID: left as it is */
+}
+
 void xapi_now(char out[32])
 {
     time_format_ms(time_now_ms(), out);
@@ -92,19 +104,19 @@ static void index_context(struct index *ix, const json_t *ctx)
     const json_t *list;
     size_t i;
     json_t *v;
-    json_array_foreach(json_object_get(ctx, "contextAgents"), i, v)
+    json_array_foreach (json_object_get(ctx, "contextAgents"), i, v)
         index_agent(ix, json_object_get(v, "agent"), 0);
-    json_array_foreach(json_object_get(ctx, "contextGroups"), i, v)
+    json_array_foreach (json_object_get(ctx, "contextGroups"), i, v)
         index_agent(ix, json_object_get(v, "group"), 0);
     const json_t *ca = json_object_get(ctx, "contextActivities");
     const char *key;
-    json_object_foreach((json_t *)ca, key, list)
-    {
+    json_object_foreach ((json_t *)ca, key, list) {
         if (json_is_object(list)) {
             index_activity(ix, list, 0);
             continue;
         }
-        json_array_foreach(list, i, v) index_activity(ix, v, 0);
+        json_array_foreach (list, i, v)
+            index_activity(ix, v, 0);
     }
 }
 
@@ -149,8 +161,7 @@ static int remember_definition(struct store *db, int64_t institution, const json
     }
     const char *k;
     json_t *v;
-    json_object_foreach((json_t *)def, k, v)
-    {
+    json_object_foreach ((json_t *)def, k, v) {
         json_t *prev = json_object_get(merged, k);
         if ((!strcmp(k, "name") || !strcmp(k, "description") || !strcmp(k, "extensions")) &&
             json_is_object(prev) && json_is_object(v))
@@ -191,11 +202,21 @@ static int same_statement(const json_t *incoming, const char *stored_text)
     int same = 1;
     const char *key;
     json_t *v;
-    json_object_foreach((json_t *)incoming, key, v)
-    {
+    json_object_foreach ((json_t *)incoming, key, v) {
         if (!strcmp(key, "stored") || !strcmp(key, "authority") || !strcmp(key, "version"))
             continue;
-        if (!json_equal(v, json_object_get(stored, key))) {
+        json_t *was = json_object_get(stored, key);
+        /* The same instant written another way, and the verb's display, are not differences. */
+        if (!strcmp(key, "timestamp") && json_is_string(v) && json_is_string(was)) {
+            int64_t a, b;
+            if (!time_parse_iso8601(json_string_value(v), &a) &&
+                !time_parse_iso8601(json_string_value(was), &b) && a == b)
+                continue;
+        }
+        if (!strcmp(key, "verb") &&
+            json_equal(json_object_get(v, "id"), json_object_get(was, "id")))
+            continue;
+        if (!json_equal(v, was)) {
             same = 0;
             break;
         }
@@ -214,8 +235,9 @@ static int lookup(struct store *db, int64_t institution, const char *id, char **
             db, "SELECT statement, verb FROM xapi_statements WHERE institution_id = ? AND id = ?",
             &st))
         return XAPI_ERR_STORE;
+    char lower[37];
     store_bind_int(st, 1, institution);
-    store_bind_text(st, 2, id);
+    store_bind_text(st, 2, lowercase(id, lower));
     int err = store_step(st);
     if (err == STORE_ROW) {
         *text = cc_strdup(store_col_text(st, 0));
@@ -235,8 +257,7 @@ static int normalise_context(json_t *st)
 {
     json_t *ca = json_object_get(json_object_get(st, "context"), "contextActivities"), *v;
     const char *key;
-    json_object_foreach(ca, key, v)
-    {
+    json_object_foreach (ca, key, v) {
         if (json_is_object(v) && json_object_set_new(ca, key, json_pack("[O]", v)))
             return XAPI_ERR_NOMEM;
     }
@@ -288,12 +309,14 @@ static int insert(struct store *db, const struct xapi_writer *w, const json_t *s
             "INSERT INTO xapi_statements (institution_id, id, verb, target, registration,"
             " stored, client_id, statement) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
             &s)) {
+        char lid[37], ltarget[37], lreg[37];
         store_bind_int(s, 1, w->institution);
-        store_bind_text(s, 2, json_string_value(json_object_get(st, "id")));
+        store_bind_text(s, 2, lowercase(json_string_value(json_object_get(st, "id")), lid));
         store_bind_text(s, 3,
                         json_string_value(json_object_get(json_object_get(st, "verb"), "id")));
-        store_bind_text(s, 4, target);
-        store_bind_text(s, 5, json_string_value(json_object_get(ctx, "registration")));
+        store_bind_text(s, 4, lowercase(target, ltarget));
+        store_bind_text(s, 5,
+                        lowercase(json_string_value(json_object_get(ctx, "registration")), lreg));
         store_bind_text(s, 6, json_string_value(json_object_get(st, "stored")));
         if (w->client_id)
             store_bind_int(s, 7, w->client_id);
@@ -320,8 +343,9 @@ static int void_target(struct store *db, int64_t institution, const char *target
                       " AND verb <> '" XAPI_VERB_VOIDED "'",
                       &st))
         return XAPI_ERR_STORE;
+    char lower[37];
     store_bind_int(st, 1, institution);
-    store_bind_text(st, 2, target);
+    store_bind_text(st, 2, lowercase(target, lower));
     int err = store_step(st);
     store_finish(st);
     return err ? XAPI_ERR_STORE : XAPI_OK;
@@ -360,9 +384,13 @@ int xapi_statements_store(struct store *db, const struct xapi_writer *w, json_t 
     int err = xapi_attachments_store(db, w->institution, blobs, nblobs);
     if (err)
         goto fail;
-    json_array_foreach(statements, i, st)
-    {
+    json_array_foreach (statements, i, st) {
         const char *id = json_string_value(json_object_get(st, "id"));
+        /* Stored with contextActivities as arrays: compare and store the same way. */
+        if (normalise_context(st)) {
+            err = XAPI_ERR_NOMEM;
+            goto fail;
+        }
         if (id) {
             char *existing;
             if ((err = lookup(db, w->institution, id, &existing, NULL, NULL)))
@@ -396,7 +424,9 @@ int xapi_statements_store(struct store *db, const struct xapi_writer *w, json_t 
                 goto fail;
             cc_free(existing);
             if (tverb && strcmp(tverb, XAPI_VERB_VOIDED) == 0) {
-                set_problem(p, n > 1 ? "[].object.id" : "object.id", "xapi_void_voiding", NULL);
+                char path[40];
+                snprintf(path, sizeof(path), n > 1 ? "[%zu].object.id" : "object.id", i);
+                set_problem(p, path, "xapi_void_voiding", NULL);
                 err = XAPI_ERR_INVALID;
                 goto fail;
             }
@@ -426,18 +456,21 @@ fail:
 }
 
 int xapi_statement_get(struct store *db, int64_t institution, const char *id, int voided,
-                       char **json)
+                       int64_t client_id, char **json)
 {
     struct store_stmt *st;
+    char lower[37];
     *json = NULL;
     if (store_prepare(db,
                       "SELECT statement FROM xapi_statements WHERE institution_id = ? AND id = ?"
-                      " AND voided = ?",
+                      " AND voided = ? AND (? = 0 OR client_id = ?)",
                       &st))
         return XAPI_ERR_STORE;
     store_bind_int(st, 1, institution);
-    store_bind_text(st, 2, id);
+    store_bind_text(st, 2, lowercase(id, lower));
     store_bind_int(st, 3, voided);
+    store_bind_int(st, 4, client_id);
+    store_bind_int(st, 5, client_id);
     int err = store_step(st);
     if (err == STORE_ROW)
         *json = cc_strdup(store_col_text(st, 0));
@@ -478,10 +511,11 @@ static int add_match(struct buf *sql, const struct xapi_query *q, const char *al
 
 static int bind_match(struct store_stmt *st, int i, const struct xapi_query *q)
 {
+    char reg[37];
     if (q->verb)
         store_bind_text(st, i++, q->verb);
     if (q->registration)
-        store_bind_text(st, i++, q->registration);
+        store_bind_text(st, i++, lowercase(q->registration, reg));
     if (q->agent)
         store_bind_text(st, i++, q->agent);
     if (q->activity)
@@ -503,6 +537,8 @@ int xapi_statements_query(struct store *db, int64_t institution, const struct xa
         err = err ? err : buf_adds(&sql, " AND s.stored <= ?");
     if (q->after)
         err = err ? err : buf_addf(&sql, " AND s.seq %s ?", q->ascending ? ">" : "<");
+    if (q->client_id)
+        err = err ? err : buf_adds(&sql, " AND s.client_id = ?");
     if (filtered) {
         /* A statement matches, or targets (StatementRef) one that matches. */
         err = err ? err : buf_adds(&sql, " AND (");
@@ -533,6 +569,8 @@ int xapi_statements_query(struct store *db, int64_t institution, const struct xa
         store_bind_text(st, i++, q->until);
     if (q->after)
         store_bind_int(st, i++, q->after);
+    if (q->client_id)
+        store_bind_int(st, i++, q->client_id);
     if (filtered) {
         i = bind_match(st, i, q);
         i = bind_match(st, i, q);

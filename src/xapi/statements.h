@@ -38,10 +38,10 @@ int xapi_statements_store(struct store *db, const struct xapi_writer *w, json_t 
 /*
  * The stored statement ID of INSTITUTION as JSON text (cc_free it). VOIDED
  * selects how voiding matters: 0 finds it only when not voided (statementId),
- * 1 only when voided (voidedStatementId).
+ * 1 only when voided (voidedStatementId). CLIENT_ID (not 0): only if that client stored it.
  */
 int xapi_statement_get(struct store *db, int64_t institution, const char *id, int voided,
-                       char **json) __attribute__((warn_unused_result));
+                       int64_t client_id, char **json) __attribute__((warn_unused_result));
 
 struct xapi_query {
     const char *agent; /* an agent key (xapi_agent_key) or NULL */
@@ -53,8 +53,9 @@ struct xapi_query {
     const char *since; /* stored after (exclusive), ISO 8601 UTC with milliseconds */
     const char *until; /* stored at or before */
     int ascending;
-    int limit;     /* 1..XAPI_QUERY_MAX */
-    int64_t after; /* cursor: the seq of the last statement of the previous page, or 0 */
+    int limit;         /* 1..XAPI_QUERY_MAX */
+    int64_t after;     /* cursor: the seq of the last statement of the previous page, or 0 */
+    int64_t client_id; /* only statements this client stored (statements/read/mine), or 0 */
 };
 
 #define XAPI_QUERY_MAX 500

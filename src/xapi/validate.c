@@ -656,8 +656,7 @@ int xapi_keys_check(const json_t *obj, const char *const *allowed, const char *n
 {
     const char *key;
     json_t *value;
-    json_object_foreach((json_t *)obj, key, value)
-    {
+    json_object_foreach ((json_t *)obj, key, value) {
         const char *const *a = allowed;
         while (*a && ((*a)[0] != key[0] || strcmp(*a, key) != 0)) /* most differ at once */
             a++;
@@ -805,8 +804,7 @@ static int agent_check(const json_t *a, enum xapi_version v, struct xapi_path *p
         return xapi_problem_set(p, path, "xapi_group_member_required", NULL);
     size_t i;
     json_t *m;
-    json_array_foreach(member, i, m)
-    {
+    json_array_foreach (member, i, m) {
         size_t im = xapi_path_index(path, i);
         if ((rc = agent_check(m, v, path, p, 1)))
             return rc;
