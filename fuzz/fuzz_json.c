@@ -24,8 +24,7 @@ static int value_depth(json_t *v)
     if (json_is_object(v)) {
         const char *key;
         json_t *m;
-        json_object_foreach(v, key, m)
-        {
+        json_object_foreach (v, key, m) {
             int d = value_depth(m);
             if (d > deepest)
                 deepest = d;
@@ -35,8 +34,7 @@ static int value_depth(json_t *v)
     if (json_is_array(v)) {
         size_t i;
         json_t *m;
-        json_array_foreach(v, i, m)
-        {
+        json_array_foreach (v, i, m) {
             int d = value_depth(m);
             if (d > deepest)
                 deepest = d;
