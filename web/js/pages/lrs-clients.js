@@ -1,6 +1,7 @@
 // /lrs/clients — admin: the programs that talk xAPI to CareCampus (VR simulations, H5P,
 // cmi5 players, another LRS): list them, create one (its secret is shown once), revoke one.
 import { L, Ldate } from '../i18n.js';
+import { PLATFORM_HOMEPAGE } from './statements.js';
 import { get, post, del } from '../api.js';
 import {
   h, table, emptyState, loading, errorState, field, errorSummary, formErrors, button, busy, toast,
@@ -98,7 +99,7 @@ function curlExample(scopes, key, secret) {
   const auth = `curl -u '${key}:${secret}' \\\n  -H 'X-Experience-API-Version: 1.0.3'`;
   if (scopes.includes('statements/write') || scopes.includes('all')) {
     const st = {
-      actor: { objectType: 'Agent', account: { homePage: origin, name: 'student.login' } },
+      actor: { objectType: 'Agent', account: { homePage: PLATFORM_HOMEPAGE, name: 'student.login' } },
       verb: { id: 'http://adlnet.gov/expapi/verbs/completed', display: { 'en-US': 'completed', 'zh-CN': '完成' } },
       object: { id: `${origin}/activities/example`, definition: { name: { 'en-US': 'Example activity', 'zh-CN': '示例活动' } } },
     };
