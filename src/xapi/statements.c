@@ -483,43 +483,48 @@ int xapi_statement_get(struct store *db, int64_t institution, const char *id, in
 }
 
 /*
- * Appends the condition "statement ALIAS matches the agent/verb/activity/
- * registration filters of Q" to SQL; the binds are added in this order too.
+ * Appends the conditions on statement x of "x matches the agent, verb,
+ * activity and registration filters of Q". The agent and activity filters
+ * are IN sets over their index tables, so SQLite starts from the index
+ * rather than scanning statements. bind_match() binds in the same order.
  */
-static int add_match(struct buf *sql, const struct xapi_query *q, const char *alias)
+static int add_match(struct buf *sql, const struct xapi_query *q)
 {
-    int err = buf_adds(sql, "(1");
+    int err = 0;
     if (q->verb)
-        err = err ? err : buf_addf(sql, " AND %s.verb = ?", alias);
+        err = buf_adds(sql, " AND x.verb = ?");
     if (q->registration)
-        err = err ? err : buf_addf(sql, " AND %s.registration = ?", alias);
+        err = err ? err : buf_adds(sql, " AND x.registration = ?");
     if (q->agent)
         err = err ? err
                   : buf_addf(sql,
-                             " AND EXISTS (SELECT 1 FROM xapi_statement_agents a WHERE a.agent = ?"
-                             " AND a.institution_id = %s.institution_id AND a.seq = %s.seq%s)",
-                             alias, alias, q->related_agents ? "" : " AND a.direct = 1");
+                             " AND x.seq IN (SELECT a.seq FROM xapi_statement_agents a"
+                             " WHERE a.agent = ? AND a.institution_id = ?%s)",
+                             q->related_agents ? "" : " AND a.direct = 1");
     if (q->activity)
         err = err ? err
                   : buf_addf(sql,
-                             " AND EXISTS (SELECT 1 FROM xapi_statement_activities c WHERE"
-                             " c.activity = ? AND c.institution_id = %s.institution_id"
-                             " AND c.seq = %s.seq%s)",
-                             alias, alias, q->related_activities ? "" : " AND c.direct = 1");
-    return err ? err : buf_adds(sql, ")");
+                             " AND x.seq IN (SELECT c.seq FROM xapi_statement_activities c"
+                             " WHERE c.activity = ? AND c.institution_id = ?%s)",
+                             q->related_activities ? "" : " AND c.direct = 1");
+    return err;
 }
 
-static int bind_match(struct store_stmt *st, int i, const struct xapi_query *q)
+static int bind_match(struct store_stmt *st, int i, int64_t institution, const struct xapi_query *q)
 {
     char reg[37];
     if (q->verb)
         store_bind_text(st, i++, q->verb);
     if (q->registration)
         store_bind_text(st, i++, lowercase(q->registration, reg));
-    if (q->agent)
+    if (q->agent) {
         store_bind_text(st, i++, q->agent);
-    if (q->activity)
+        store_bind_int(st, i++, institution);
+    }
+    if (q->activity) {
         store_bind_text(st, i++, q->activity);
+        store_bind_int(st, i++, institution);
+    }
     return i;
 }
 
@@ -529,8 +534,27 @@ int xapi_statements_query(struct store *db, int64_t institution, const struct xa
     int filtered = q->verb || q->registration || q->agent || q->activity;
     struct buf sql;
     buf_init(&sql, 8192);
-    int err = buf_adds(&sql, "SELECT s.seq, s.statement FROM xapi_statements s"
-                             " WHERE s.institution_id = ? AND s.voided = 0");
+    int err = 0;
+    if (filtered) {
+        /*
+         * m: the statements that match the filters. A statement is returned
+         * when it is one of them, or targets one (a StatementRef), as the
+         * spec asks; both are index lookups from m.
+         */
+        /*
+         * With an agent or activity set, statements are found by rowid from
+         * it ("+" keeps SQLite from scanning the institution's index instead).
+         */
+        err = buf_addf(&sql,
+                       "WITH m(seq, id) AS (SELECT x.seq, x.id FROM xapi_statements x"
+                       " WHERE %sx.institution_id = ?",
+                       q->agent || q->activity ? "+" : "");
+        err = err ? err : add_match(&sql, q);
+        err = err ? err : buf_adds(&sql, ") ");
+    }
+    err = err ? err
+              : buf_adds(&sql, "SELECT s.seq, s.statement FROM xapi_statements s"
+                               " WHERE s.institution_id = ? AND s.voided = 0");
     if (q->since)
         err = err ? err : buf_adds(&sql, " AND s.stored > ?");
     if (q->until)
@@ -539,17 +563,11 @@ int xapi_statements_query(struct store *db, int64_t institution, const struct xa
         err = err ? err : buf_addf(&sql, " AND s.seq %s ?", q->ascending ? ">" : "<");
     if (q->client_id)
         err = err ? err : buf_adds(&sql, " AND s.client_id = ?");
-    if (filtered) {
-        /* A statement matches, or targets (StatementRef) one that matches. */
-        err = err ? err : buf_adds(&sql, " AND (");
-        err = err ? err : add_match(&sql, q, "s");
+    if (filtered)
         err = err ? err
-                  : buf_adds(&sql, " OR (s.target IS NOT NULL AND EXISTS (SELECT 1 FROM"
-                                   " xapi_statements t WHERE t.institution_id = s.institution_id"
-                                   " AND t.id = s.target AND ");
-        err = err ? err : add_match(&sql, q, "t");
-        err = err ? err : buf_adds(&sql, ")))");
-    }
+                  : buf_adds(&sql, " AND s.seq IN (SELECT seq FROM m UNION ALL SELECT r.seq FROM"
+                                   " xapi_statements r WHERE r.institution_id = ?"
+                                   " AND r.target IN (SELECT id FROM m))");
     err = err ? err : buf_addf(&sql, " ORDER BY s.seq %s LIMIT ?", q->ascending ? "ASC" : "DESC");
     if (err) {
         buf_release(&sql);
@@ -562,6 +580,10 @@ int xapi_statements_query(struct store *db, int64_t institution, const struct xa
     }
     buf_release(&sql);
     int i = 1;
+    if (filtered) {
+        store_bind_int(st, i++, institution);
+        i = bind_match(st, i, institution, q);
+    }
     store_bind_int(st, i++, institution);
     if (q->since)
         store_bind_text(st, i++, q->since);
@@ -571,10 +593,8 @@ int xapi_statements_query(struct store *db, int64_t institution, const struct xa
         store_bind_int(st, i++, q->after);
     if (q->client_id)
         store_bind_int(st, i++, q->client_id);
-    if (filtered) {
-        i = bind_match(st, i, q);
-        i = bind_match(st, i, q);
-    }
+    if (filtered)
+        store_bind_int(st, i++, institution);
     store_bind_int(st, i, q->limit + 1);
     int rc, count = 0, stop = 0;
     *more = 0;
