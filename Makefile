@@ -36,6 +36,7 @@ test: deps
 
 bench: build
 	@bash bench/run.sh $(BUILD)/carecampus
+	@bash bench/lrs.sh $(BUILD)
 
 format:
 	@clang-format -i $(C_SOURCES)
