@@ -59,6 +59,13 @@ void cli_db_url(const char *data, const char *db_url, char *out, size_t size);
 int cli_data_options(int argc, char **argv, const char *cmd, const char **data,
                      const char **db_url);
 
+/*
+ * Opens the database like cli_open and checks that INSTITUTION exists; CMD
+ * names the command in the message when it does not.
+ */
+int cli_open_institution(const char *cmd, const char *data, const char *db_url, int64_t institution,
+                         struct store **out) __attribute__((warn_unused_result));
+
 /* Parses a positive integer id; 0 when S is not one. */
 int64_t cli_parse_id(const char *s);
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "auth/account.h"
 #include "cli/cli.h"
 #include "util/banned.h"
 
@@ -101,6 +102,24 @@ int cli_data_options(int argc, char **argv, const char *cmd, const char **data, 
             *db_url = optarg;
         else
             return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+    }
+    return CLI_OK;
+}
+
+int cli_open_institution(const char *cmd, const char *data, const char *db_url, int64_t institution,
+                         struct store **out)
+{
+    if (cli_open(data, db_url, out))
+        return CLI_FAIL;
+    struct auth_institution inst;
+    int err = auth_institution_get(*out, institution, &inst);
+    if (err) {
+        fprintf(stderr, "carecampus %s: %s\n", cmd,
+                err == AUTH_ERR_NOT_FOUND
+                    ? "no such institution (create one with 'carecampus init' or 'carecampus demo')"
+                    : "cannot read the database");
+        store_close(out);
+        return CLI_FAIL;
     }
     return CLI_OK;
 }

@@ -76,23 +76,6 @@ static int parse(int argc, char **argv, struct user_opts *o)
 }
 
 /* Opens the database and checks the institution exists. */
-static int open_institution(const struct user_opts *o, struct store **db)
-{
-    if (cli_open(o->data, o->db_url, db))
-        return CLI_FAIL;
-    struct auth_institution inst;
-    int err = auth_institution_get(*db, o->institution, &inst);
-    if (err) {
-        fprintf(stderr, "carecampus user: %s\n",
-                err == AUTH_ERR_NOT_FOUND
-                    ? "no such institution (create one with 'carecampus init' or 'carecampus demo')"
-                    : "cannot read the database");
-        store_close(db);
-        return CLI_FAIL;
-    }
-    return CLI_OK;
-}
-
 static int user_add(int argc, char **argv)
 {
     struct user_opts o;
@@ -113,7 +96,7 @@ static int user_add(int argc, char **argv)
     if (auth_user_validate(&u, &p))
         return cli_usage_error("user", "%s: %s", p.field, i18n_text(p.msg, LANG_EN));
     struct store *db;
-    if (open_institution(&o, &db))
+    if (cli_open_institution("user", o.data, o.db_url, o.institution, &db))
         return CLI_FAIL;
     struct auth_user made;
     int err = auth_user_create(db, o.institution, &u, &made, &p);
@@ -161,7 +144,7 @@ static int user_list(int argc, char **argv)
     if (o.role && (role = auth_role_parse(o.role)) < 0)
         return cli_usage_error("user", "role: %s", i18n_text("role_invalid", LANG_EN));
     struct store *db;
-    if (open_institution(&o, &db))
+    if (cli_open_institution("user", o.data, o.db_url, o.institution, &db))
         return CLI_FAIL;
     struct list_ctx l = {o.json, json_array()};
     if (!o.json)
@@ -214,7 +197,7 @@ static int user_import(int argc, char **argv)
         return CLI_FAIL;
     }
     struct store *db;
-    if (open_institution(&o, &db)) {
+    if (cli_open_institution("user", o.data, o.db_url, o.institution, &db)) {
         buf_release(&csv);
         return CLI_FAIL;
     }

@@ -65,19 +65,6 @@ static int parse(int argc, char **argv, struct xapi_opts *o)
     return CLI_OK;
 }
 
-static int open_institution(const struct xapi_opts *o, struct store **db)
-{
-    if (cli_open(o->data, o->db_url, db))
-        return CLI_FAIL;
-    struct auth_institution inst;
-    if (auth_institution_get(*db, o->institution, &inst)) {
-        fprintf(stderr, "carecampus xapi: no such institution\n");
-        store_close(db);
-        return CLI_FAIL;
-    }
-    return CLI_OK;
-}
-
 static int client_add(int argc, char **argv)
 {
     struct xapi_opts o;
@@ -97,7 +84,7 @@ static int client_add(int argc, char **argv)
                                        "statements/read, statements/read/mine, state, define, "
                                        "profile, all/read, all)");
     struct store *db;
-    if (open_institution(&o, &db))
+    if (cli_open_institution("xapi", o.data, o.db_url, o.institution, &db))
         return CLI_FAIL;
     struct xapi_client c;
     char secret[SECRET_TOKEN_LEN + 1];
@@ -133,7 +120,7 @@ static int client_list(int argc, char **argv)
     if (parse(argc, argv, &o))
         return CLI_USAGE;
     struct store *db;
-    if (open_institution(&o, &db))
+    if (cli_open_institution("xapi", o.data, o.db_url, o.institution, &db))
         return CLI_FAIL;
     int err = xapi_client_list(db, o.institution, print_client, NULL);
     store_close(&db);
@@ -149,7 +136,7 @@ static int client_revoke(int argc, char **argv)
     if (!id)
         return cli_usage_error("xapi", "client revoke needs the client's ID");
     struct store *db;
-    if (open_institution(&o, &db))
+    if (cli_open_institution("xapi", o.data, o.db_url, o.institution, &db))
         return CLI_FAIL;
     int err = xapi_client_revoke(db, o.institution, id);
     store_close(&db);
@@ -241,7 +228,7 @@ static int export_statements(int argc, char **argv)
     if (optind < argc)
         return cli_usage_error("xapi", "unexpected argument '%s'", argv[optind]);
     struct store *db;
-    if (open_institution(&o, &db))
+    if (cli_open_institution("xapi", o.data, o.db_url, o.institution, &db))
         return CLI_FAIL;
     if (csv)
         fputs(export_header, stdout);
