@@ -6,13 +6,8 @@
 
 #include "util/banned.h"
 
-struct message {
-    const char *id;
-    const char *text[2];
-};
-
 /* Sorted by id (checked by the unit tests) for a binary search. */
-static const struct message messages[] = {
+static const struct i18n_message messages[] = {
     {"bad_json",
      {"The request body is not valid JSON (UTF-8, an object at the top).",
       "请求内容不是有效的 JSON（须为 UTF-8 编码，顶层为对象）。"}},
@@ -184,20 +179,26 @@ static const struct message messages[] = {
 
 };
 
-const char *i18n_text(const char *id, enum lang lang)
+const char *i18n_find(const struct i18n_message *table, size_t n, const char *id, enum lang lang)
 {
-    size_t lo = 0, hi = sizeof(messages) / sizeof(messages[0]);
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(id, messages[mid].id);
+        int c = strcmp(id, table[mid].id);
         if (c == 0)
-            return messages[mid].text[lang == LANG_ZH];
+            return table[mid].text[lang == LANG_ZH];
         if (c < 0)
             hi = mid;
         else
             lo = mid + 1;
     }
-    return id; /* a missing message is a bug the unit tests catch; show the id rather than crash */
+    return NULL;
+}
+
+const char *i18n_text(const char *id, enum lang lang)
+{
+    const char *t = i18n_find(messages, sizeof(messages) / sizeof(messages[0]), id, lang);
+    return t ? t : id; /* a missing message is a bug the unit tests catch; show the id */
 }
 
 const char *lang_tag(enum lang lang)

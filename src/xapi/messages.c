@@ -4,16 +4,11 @@
 
 #include "util/banned.h"
 
-struct message {
-    const char *id;
-    const char *text[2];
-};
-
 /*
  * Sorted by id (checked by the unit tests) for a binary search. A comment
  * names the %s of the messages that have one.
  */
-static const struct message messages[] = {
+static const struct i18n_message messages[] = {
     {"xapi_authority_identified",
      {"must be an Agent, or an anonymous Group (without mbox, mbox_sha1sum, openid or account) of "
       "the two Agents of an OAuth consumer and its user",
@@ -179,18 +174,8 @@ static const struct message messages[] = {
 
 const char *xapi_message(const char *id, enum lang lang)
 {
-    size_t lo = 0, hi = N_MESSAGES;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(id, messages[mid].id);
-        if (c == 0)
-            return messages[mid].text[lang == LANG_ZH];
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return i18n_text(id, lang);
+    const char *t = i18n_find(messages, N_MESSAGES, id, lang);
+    return t ? t : i18n_text(id, lang);
 }
 
 const char *xapi_message_id(size_t i)
