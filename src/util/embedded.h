@@ -10,11 +10,14 @@ struct embedded_file {
     size_t size;
 };
 
-/* The web UI (web/) and the SQL migrations (schema/), each sorted by path. */
+/* The web UI (web/), the SQL migrations (schema/) and the bundled content
+ * (content/: frameworks, checklists…), each sorted by path. */
 extern const struct embedded_file web_assets[];
 extern const size_t web_assets_count;
 extern const struct embedded_file schema_files[];
 extern const size_t schema_files_count;
+extern const struct embedded_file content_files[];
+extern const size_t content_files_count;
 
 /* Finds PATH in a sorted table of COUNT files; NULL when absent. */
 const struct embedded_file *embedded_find(const struct embedded_file *files, size_t count,
