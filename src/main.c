@@ -10,6 +10,7 @@ const struct cli_command cli_commands[] = {
     {"serve", "serve the web UI and the API",
      "usage: carecampus serve [--data DIR] [--listen ADDR:PORT] [--db sqlite:PATH]\n"
      "                        [--web-dir DIR] [--threads N] [--quiet] [--xapi-version V]\n"
+     "                        [--forward-interval-ms MS] [--forward-retry-max-ms MS]\n"
      "\n"
      "Serves CareCampus over HTTP. Stops gracefully on SIGTERM or SIGINT: no new\n"
      "connections, requests in flight finish (up to 10 s).\n"
@@ -22,7 +23,11 @@ const struct cli_command cli_commands[] = {
      "  --threads N         worker threads (default: twice the processors, at least 4)\n"
      "  --quiet             no access log\n"
      "  --xapi-version V    the xAPI version (1.0.3 or 2.0.0, the default) that /xapi/ answers\n"
-     "                      with when a request names none (it is refused with a 400 either way)\n",
+     "                      with when a request names none (it is refused with a 400 either way)\n"
+     "  --forward-interval-ms MS   how often statement forwarding looks for work, and the\n"
+     "                      first wait after a failed delivery (default 1000)\n"
+     "  --forward-retry-max-ms MS  the longest wait between failed deliveries, which\n"
+     "                      double until then (default 300000)\n",
      cli_serve},
     {"init", "create the data directory and add an institution",
      "usage: carecampus init [--data DIR] [--db URL] --name-en TEXT --name-zh TEXT --country CC "
@@ -55,12 +60,17 @@ const struct cli_command cli_commands[] = {
      "Writes a consistent copy of the database to FILE using SQLite's online\n"
      "backup; the server may keep running.\n",
      cli_backup},
-    {"xapi", "manage the learning record store's clients; export statements",
+    {"xapi", "manage the learning record store's clients and forwarding; export statements",
      "usage: carecampus xapi client add [--data DIR] [--institution ID] --name NAME\n"
      "                                  --scope SCOPE [SCOPE…] [--json]\n"
      "       carecampus xapi client list [--data DIR] [--institution ID]\n"
      "       carecampus xapi client revoke [--data DIR] [--institution ID] ID\n"
      "       carecampus xapi export [--data DIR] [--institution ID] [--csv] > FILE\n"
+     "       carecampus xapi forward add [--data DIR] [--institution ID] --name NAME --url URL\n"
+     "                                   --key KEY (--secret SECRET | --secret-stdin)\n"
+     "                                   [--version 1.0.3|2.0.0] [--json]\n"
+     "       carecampus xapi forward list [--data DIR] [--institution ID] [--json]\n"
+     "       carecampus xapi forward remove [--data DIR] [--institution ID] ID\n"
      "\n"
      "An LRS client is a program (a VR simulation, H5P, a cmi5 player, another LRS)\n"
      "that sends and reads xAPI statements at /xapi/ with HTTP Basic credentials.\n"
@@ -68,7 +78,12 @@ const struct cli_command cli_commands[] = {
      "profile, all/read, all. The secret is printed once ({\"key\",\"secret\"} with --json).\n"
      "export writes every statement of the institution, oldest first, as JSON lines\n"
      "(or CSV with --csv: id, stored, timestamp, actor, verb, object, registration,\n"
-     "score_scaled, success, completion, duration).\n",
+     "score_scaled, success, completion, duration).\n"
+     "forward sends every statement of the institution on to another LRS (URL is its\n"
+     "xAPI endpoint, KEY and SECRET the credentials it gave you; the secret is stored\n"
+     "encrypted with DIR/secrets.key): at least once, in order, retried until it is\n"
+     "taken. `serve` does the sending. This is how a campus server syncs to the\n"
+     "central one.\n",
      cli_xapi},
     {"version", "print the version", "usage: carecampus version\n", cli_version},
     {"help", "list the commands, or explain one", "usage: carecampus help [COMMAND]\n", cli_help},
