@@ -115,10 +115,7 @@ static int read_input(struct http_request *req, const json_t *body, int create,
     const json_t *v = json_object_get(body, "version");
     if (v) {
         const char *s = json_string_value(v);
-        in->version = !s                    ? 0
-                      : !strcmp(s, "1.0.3") ? XAPI_V103
-                      : !strcmp(s, "2.0.0") ? XAPI_V20
-                                            : 0;
+        in->version = !s ? 0 : !strcmp(s, "1.0.3") ? XAPI_V103 : !strcmp(s, "2.0.0") ? XAPI_V20 : 0;
         if (!in->version) {
             http_reply_error(req, 422, "invalid_field", "forward_version_invalid", "version");
             return -1;

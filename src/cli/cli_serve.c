@@ -42,14 +42,16 @@ static int parse_listen(const char *s, char *addr, size_t size, uint16_t *port)
 
 int cli_serve(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"data", required_argument, NULL, 'd'},         {"listen", required_argument, NULL, 'l'},
-        {"db", required_argument, NULL, 'b'},           {"web-dir", required_argument, NULL, 'w'},
-        {"threads", required_argument, NULL, 't'},      {"quiet", no_argument, NULL, 'q'},
-        {"xapi-version", required_argument, NULL, 'x'},
-        {"forward-interval-ms", required_argument, NULL, 'F'},
-        {"forward-retry-max-ms", required_argument, NULL, 'R'},
-        {NULL, 0, NULL, 0}};
+    static const struct option options[] = {{"data", required_argument, NULL, 'd'},
+                                            {"listen", required_argument, NULL, 'l'},
+                                            {"db", required_argument, NULL, 'b'},
+                                            {"web-dir", required_argument, NULL, 'w'},
+                                            {"threads", required_argument, NULL, 't'},
+                                            {"quiet", no_argument, NULL, 'q'},
+                                            {"xapi-version", required_argument, NULL, 'x'},
+                                            {"forward-interval-ms", required_argument, NULL, 'F'},
+                                            {"forward-retry-max-ms", required_argument, NULL, 'R'},
+                                            {NULL, 0, NULL, 0}};
     const char *data = "./data", *listen = "127.0.0.1:8080", *db_url = NULL, *web_dir = NULL;
     unsigned threads = 0;
     enum xapi_version xapi_default = XAPI_V20;

@@ -398,7 +398,10 @@ static int print_target(void *ctx, const struct xapi_forward_target *t)
     json_t *list = ctx;
     if (list)
         return json_array_append_new(list, api_forward_target_json(t)) ? XAPI_ERR_NOMEM : 0;
-    const char *status = !t->enabled ? "disabled" : t->attempts ? "failing" : t->pending ? "sending" : "ok";
+    const char *status = !t->enabled   ? "disabled"
+                         : t->attempts ? "failing"
+                         : t->pending  ? "sending"
+                                       : "ok";
     printf("%-6lld %-9s %10lld %10lld  %s  (%s)\n", (long long)t->id, status,
            (long long)t->delivered, (long long)t->pending, t->url, t->name);
     if (t->attempts && t->last_error[0])

@@ -46,7 +46,11 @@ int xapi_forward_url_check(const char *url)
     for (size_t i = 0; i < n; i++)
         if ((unsigned char)url[i] <= 0x20 || (unsigned char)url[i] >= 0x7f)
             return XAPI_ERR_INVALID;
-    if (strncasecmp(url, "http://", 7) != 0 && strncasecmp(url, "https://", 8) != 0)
+    size_t scheme = strncasecmp(url, "http://", 7) == 0    ? 7
+                    : strncasecmp(url, "https://", 8) == 0 ? 8
+                                                           : 0;
+    /* libcurl would read "https:///xapi" as the host xapi: a host must follow the slashes. */
+    if (!scheme || url[scheme] == '/')
         return XAPI_ERR_INVALID;
     CURLU *u = curl_url();
     if (!u)
@@ -347,10 +351,9 @@ int xapi_forward_retry(struct store *db, int64_t institution, int64_t id)
 
 int xapi_forward_clamp(struct store *db)
 {
-    return store_exec(db,
-                      "UPDATE xapi_forward_targets SET last_seq ="
-                      " (SELECT coalesce(max(seq), 0) FROM xapi_statements)"
-                      " WHERE last_seq > (SELECT coalesce(max(seq), 0) FROM xapi_statements)")
+    return store_exec(db, "UPDATE xapi_forward_targets SET last_seq ="
+                          " (SELECT coalesce(max(seq), 0) FROM xapi_statements)"
+                          " WHERE last_seq > (SELECT coalesce(max(seq), 0) FROM xapi_statements)")
                ? XAPI_ERR_STORE
                : XAPI_OK;
 }
@@ -453,8 +456,7 @@ static int build_body(struct job *j, const struct batch *b, size_t from, size_t 
     json_t *with = json_array();
     int err = with ? XAPI_OK : XAPI_ERR_NOMEM;
     for (size_t i = from; !err && i < from + count; i++)
-        if (json_object_get(b->json[i], "attachments") &&
-            json_array_append(with, b->json[i]))
+        if (json_object_get(b->json[i], "attachments") && json_array_append(with, b->json[i]))
             err = XAPI_ERR_NOMEM;
     if (!err && json_array_size(with))
         err = xapi_attachments_write_parts(j->db, j->institution, with, boundary, &parts);
@@ -700,8 +702,10 @@ static int one_by_one(struct job *j, const struct batch *b, size_t from, size_t 
         long status = 0;
         int err = build_body(j, b, i, 1, body, ct, sizeof(ct));
         if (err) {
-            failed(j, 0, err == XAPI_ERR_INVALID ? "a statement is too large to forward"
-                                                  : "cannot build the request: out of memory, a storage failure, or attachments over 64 MiB");
+            failed(j, 0,
+                   err == XAPI_ERR_INVALID ? "a statement is too large to forward"
+                                           : "cannot build the request: out of memory, a storage "
+                                             "failure, or attachments over 64 MiB");
             return DONE;
         }
         int sent = post(j, body, ct, &status, response);
@@ -762,8 +766,10 @@ static int deliver(struct job *j)
         long status = 0;
         int sent = err ? SENT_NOMEM : post(j, &body, ct, &status, &response);
         if (err) {
-            failed(j, 0, err == XAPI_ERR_INVALID ? "a statement is too large to forward"
-                                                  : "cannot build the request: out of memory, a storage failure, or attachments over 64 MiB");
+            failed(j, 0,
+                   err == XAPI_ERR_INVALID ? "a statement is too large to forward"
+                                           : "cannot build the request: out of memory, a storage "
+                                             "failure, or attachments over 64 MiB");
             outcome = DONE;
         } else if (sent == SENT_STOPPED) {
             outcome = STOPPED;

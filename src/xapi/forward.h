@@ -27,10 +27,10 @@
 #include "util/seal.h"
 #include "xapi/xapi.h"
 
-#define XAPI_FORWARD_URL_MAX  2048 /* bytes */
-#define XAPI_FORWARD_CRED_MAX 256  /* bytes of the key and of the secret */
-#define XAPI_FORWARD_BATCH    100  /* statements per request */
-#define XAPI_FORWARD_ERROR_MAX 300 /* bytes of the last error kept */
+#define XAPI_FORWARD_URL_MAX   2048 /* bytes */
+#define XAPI_FORWARD_CRED_MAX  256  /* bytes of the key and of the secret */
+#define XAPI_FORWARD_BATCH     100  /* statements per request */
+#define XAPI_FORWARD_ERROR_MAX 300  /* bytes of the last error kept */
 
 /* A forwarding target and how its delivery stands. Times are ISO 8601 UTC with ms, "" for never. */
 struct xapi_forward_target {
@@ -115,7 +115,8 @@ int xapi_forward_get(struct store *db, int64_t institution, int64_t id,
 
 typedef int (*xapi_forward_fn)(void *ctx, const struct xapi_forward_target *t);
 
-/* Calls FN for each target of INSTITUTION, oldest first; a non-zero return stops and is returned. */
+/* Calls FN for each target of INSTITUTION, oldest first; a non-zero return stops and is returned.
+ */
 int xapi_forward_list(struct store *db, int64_t institution, xapi_forward_fn fn, void *ctx)
     __attribute__((warn_unused_result));
 
