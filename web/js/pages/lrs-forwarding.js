@@ -181,7 +181,7 @@ export async function mount(root, ctx) {
     const fSecret = field({ name: 'secret', label: L('forwarding.f_secret'), hint: L(t ? 'forwarding.f_secret_hint_edit' : 'forwarding.f_secret_hint'), type: 'password', attrs: { autocomplete: 'new-password', maxlength: '256', class: 'input mono' }, idPrefix });
     const fVersion = field({
       name: 'version', label: L('forwarding.f_version'), hint: L('forwarding.f_version_hint'), kind: 'select', value: t?.version || '2.0.0',
-      options: [{ value: '2.0.0', label: L('forwarding.version_2') }, { value: '1.0.3', label: L('forwarding.version_1') }], idPrefix,
+      options: [{ value: '2.0.0', label: '2.0.0 (IEEE 9274.1.1)' }, { value: '1.0.3', label: '1.0.3' }], idPrefix,
     });
     const fields = { name: fName, url: fUrl, key: fKey, secret: fSecret, version: fVersion };
     const errors = formErrors(summary, fields);
