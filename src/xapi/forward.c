@@ -546,6 +546,9 @@ static int post(struct job *j, const struct buf *body, const char *content_type,
     curl_easy_setopt(c, CURLOPT_USERAGENT, "CareCampus/" CC_VERSION);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 300000L);
+    /* A link that stalls is given up after a minute rather than the whole five. */
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, response);
     curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
