@@ -116,8 +116,8 @@ static void url_length_limit(void **state)
 
 static struct xapi_forward_input good(void)
 {
-    struct xapi_forward_input in = {"Central", "https://lrs.example.edu/xapi/", "key", "s3cret:x",
-                                    XAPI_V20, -1, 0};
+    struct xapi_forward_input in = {
+        "Central", "https://lrs.example.edu/xapi/", "key", "s3cret:x", XAPI_V20, -1, 0};
     return in;
 }
 
@@ -145,34 +145,61 @@ static void check_fields(void **state)
     } rows[] = {
         {"no name", {NULL, "http://a", "k", "s", 0, -1, 0}, 1, "name", "field_required"},
         {"empty name", {"", "http://a", "k", "s", 0, -1, 0}, 1, "name", "forward_name_length"},
-        {"101 characters", {name101, "http://a", "k", "s", 0, -1, 0}, 1, "name",
+        {"101 characters",
+         {name101, "http://a", "k", "s", 0, -1, 0},
+         1,
+         "name",
          "forward_name_length"},
         {"100 characters", {name100, "http://a", "k", "s", 0, -1, 0}, 1, NULL, NULL},
         {"no url", {"n", NULL, "k", "s", 0, -1, 0}, 1, "url", "field_required"},
         {"bad url", {"n", "ftp://a", "k", "s", 0, -1, 0}, 1, "url", "forward_url_invalid"},
         {"no key", {"n", "http://a", NULL, "s", 0, -1, 0}, 1, "key", "field_required"},
         {"empty key", {"n", "http://a", "", "s", 0, -1, 0}, 1, "key", "forward_key_invalid"},
-        {"key with a colon", {"n", "http://a", "a:b", "s", 0, -1, 0}, 1, "key",
+        {"key with a colon",
+         {"n", "http://a", "a:b", "s", 0, -1, 0},
+         1,
+         "key",
          "forward_key_invalid"},
-        {"key with a tab", {"n", "http://a", "a\tb", "s", 0, -1, 0}, 1, "key",
+        {"key with a tab",
+         {"n", "http://a", "a\tb", "s", 0, -1, 0},
+         1,
+         "key",
          "forward_key_invalid"},
         {"key of 257", {"n", "http://a", cred257, "s", 0, -1, 0}, 1, "key", "forward_key_invalid"},
         {"key of 256", {"n", "http://a", cred256, cred256, 0, -1, 0}, 1, NULL, NULL},
-        {"key not UTF-8", {"n", "http://a", "\xff\xfe", "s", 0, -1, 0}, 1, "key",
+        {"key not UTF-8",
+         {"n", "http://a", "\xff\xfe", "s", 0, -1, 0},
+         1,
+         "key",
          "forward_key_invalid"},
         {"no secret", {"n", "http://a", "k", NULL, 0, -1, 0}, 1, "secret", "field_required"},
-        {"secret with a newline", {"n", "http://a", "k", "a\nb", 0, -1, 0}, 1, "secret",
+        {"secret with a newline",
+         {"n", "http://a", "k", "a\nb", 0, -1, 0},
+         1,
+         "secret",
          "forward_secret_invalid"},
-        {"secret of 257", {"n", "http://a", "k", cred257, 0, -1, 0}, 1, "secret",
+        {"secret of 257",
+         {"n", "http://a", "k", cred257, 0, -1, 0},
+         1,
+         "secret",
          "forward_secret_invalid"},
-        {"secret with a colon and Chinese", {"n", "http://a", "k", "密:码", 0, -1, 0}, 1, NULL,
+        {"secret with a colon and Chinese",
+         {"n", "http://a", "k", "密:码", 0, -1, 0},
+         1,
+         NULL,
          NULL},
         {"version 1.0.3", {"n", "http://a", "k", "s", XAPI_V103, -1, 0}, 1, NULL, NULL},
-        {"unknown version", {"n", "http://a", "k", "s", (enum xapi_version)7, -1, 0}, 1,
-         "version", "forward_version_invalid"},
+        {"unknown version",
+         {"n", "http://a", "k", "s", (enum xapi_version)7, -1, 0},
+         1,
+         "version",
+         "forward_version_invalid"},
         {"enabled 2", {"n", "http://a", "k", "s", 0, 2, 0}, 1, "enabled", "forward_flag_invalid"},
         {"an update may leave everything out", {NULL, NULL, NULL, NULL, 0, -1, 0}, 0, NULL, NULL},
-        {"an update checks what it sets", {NULL, "http://a?b", NULL, NULL, 0, -1, 0}, 0, "url",
+        {"an update checks what it sets",
+         {NULL, "http://a?b", NULL, NULL, 0, -1, 0},
+         0,
+         "url",
          "forward_url_invalid"},
     };
     for (size_t i = 0; i < N_ELEMS(rows); i++) {
@@ -195,8 +222,8 @@ static void check_fields(void **state)
 
 static void backoff_doubles_to_the_cap(void **state)
 {
-    int64_t expect[] = {1000, 2000, 4000, 8000, 16000, 32000, 64000, 128000, 256000, 300000,
-                        300000};
+    int64_t expect[] = {1000,  2000,   4000,   8000,   16000, 32000,
+                        64000, 128000, 256000, 300000, 300000};
     for (size_t i = 0; i < N_ELEMS(expect); i++)
         assert_int_equal(xapi_forward_backoff_ms((int64_t)i + 1, 1000, 300000), expect[i]);
     /* The first failure waits the base; nonsense is made sensible, and nothing overflows. */
@@ -261,7 +288,7 @@ static void seal_round_trip(void **state)
         assert_int_equal(seal_encrypt(key, plains[i], &a), SEAL_OK);
         assert_int_equal(seal_encrypt(key, plains[i], &b), SEAL_OK);
         assert_string_not_equal(a, b); /* a fresh nonce each time */
-        if (strlen(plains[i]) > 8) /* a short one may turn up in base64 by chance */
+        if (strlen(plains[i]) > 8)     /* a short one may turn up in base64 by chance */
             assert_null(strstr(a, plains[i]));
         assert_int_equal(seal_decrypt(key, a, out, sizeof(out)), SEAL_OK);
         assert_string_equal(out, plains[i]);
@@ -422,8 +449,7 @@ static void create_get_list(void **state)
 
     /* A bad input stores nothing. */
     in.url = "https://x/?q";
-    assert_int_equal(xapi_forward_create(f->db, f->key, f->inst_a, &in, &t2, &p),
-                     XAPI_ERR_INVALID);
+    assert_int_equal(xapi_forward_create(f->db, f->key, f->inst_a, &in, &t2, &p), XAPI_ERR_INVALID);
     assert_string_equal(p.path, "url");
     assert_int_equal(query_int(f->db, "SELECT count(*) FROM xapi_forward_targets"), 2);
 }
@@ -473,8 +499,7 @@ static void update_clears_back_off(void **state)
 
     /* A new secret: sealed, and tried at once. */
     struct xapi_forward_input secret = {NULL, NULL, NULL, "an0ther", 0, -1, 0};
-    assert_int_equal(xapi_forward_update(f->db, f->key, f->inst_a, t.id, &secret, &u, &p),
-                     XAPI_OK);
+    assert_int_equal(xapi_forward_update(f->db, f->key, f->inst_a, t.id, &secret, &u, &p), XAPI_OK);
     assert_int_equal(u.attempts, 0);
     assert_true(strcmp(u.next_attempt_at, "2999") < 0);
     assert_int_equal(u.last_seq, 2);
@@ -487,8 +512,7 @@ static void update_clears_back_off(void **state)
     assert_int_equal(xapi_forward_update(f->db, f->key, f->inst_a, t.id, &off, &u, &p), XAPI_OK);
     assert_false(u.enabled);
     struct xapi_forward_input resend = {NULL, NULL, NULL, NULL, XAPI_V103, 1, 1};
-    assert_int_equal(xapi_forward_update(f->db, f->key, f->inst_a, t.id, &resend, &u, &p),
-                     XAPI_OK);
+    assert_int_equal(xapi_forward_update(f->db, f->key, f->inst_a, t.id, &resend, &u, &p), XAPI_OK);
     assert_true(u.enabled);
     assert_int_equal(u.version, XAPI_V103);
     assert_int_equal(u.last_seq, 0);
@@ -534,8 +558,7 @@ static void clamp_keeps_cursor_below_the_newest(void **state)
     int64_t max = query_int(f->db, "SELECT max(seq) FROM xapi_statements");
     assert_int_equal(xapi_forward_create(f->db, f->key, f->inst_a, &in, &t, &p), XAPI_OK);
     char sql[200];
-    snprintf(sql, sizeof(sql), "UPDATE xapi_forward_targets SET last_seq = %lld",
-             (long long)max);
+    snprintf(sql, sizeof(sql), "UPDATE xapi_forward_targets SET last_seq = %lld", (long long)max);
     assert_int_equal(store_exec(f->db, sql), STORE_OK);
     /* Nothing erased at the top: the cursor stays. */
     assert_int_equal(store_exec(f->db, "DELETE FROM xapi_statements WHERE seq = 1"), STORE_OK);
