@@ -174,7 +174,7 @@ static void event_of(const struct fall_detector *d, enum fall_event_kind kind, d
 
 /*
  * Judges the window of the nbins bins ending with the one being filled, which
- * is complete (or the stream ended): when it lies wholly after settling, ends
+ * a sample in a later bin has just completed: when it lies wholly after settling, ends
  * by the candidate's deadline, holds data without gaps and at least three
  * samples, it is still when the SVM barely varies around a steady gravity,
  * and lying when that gravity is far from the upright axis. Returns 1 and
@@ -296,8 +296,10 @@ int fall_detector_feed(struct fall_detector *d, const struct fall_sample *s,
 int fall_detector_finish(struct fall_detector *d, struct fall_event out[FALL_MAX_EVENTS])
 {
     int n = 0;
-    if (d->pending && d->have_sample)
-        n = judge(d, d->last_t, &out[0]);
+    /*
+     * The bin being filled is not judged: its window would hold less than
+     * still_ms of data, and a fall is only ever reported after a whole one.
+     */
     if (d->pending)
         dismiss(d, d->last_t, FALL_DISMISS_END, &out[n++]);
     fall_detector_reset(d);

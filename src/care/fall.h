@@ -156,9 +156,9 @@ int fall_detector_feed(struct fall_detector *d, const struct fall_sample *s,
                        struct fall_event out[FALL_MAX_EVENTS]) __attribute__((warn_unused_result));
 
 /*
- * Ends the stream: judges the bin being filled as if complete and, when a
- * candidate is still open, decides it (a fall, or dismissed with
- * FALL_DISMISS_END). Returns the number of events written to OUT (0 or 1).
+ * Ends the stream: a candidate still open is dismissed with FALL_DISMISS_END
+ * (the bin being filled is not judged, since its window holds less than
+ * still_ms of data). Returns the number of events written to OUT (0 or 1).
  * The detector is then reset.
  */
 int fall_detector_finish(struct fall_detector *d, struct fall_event out[FALL_MAX_EVENTS]);

@@ -1017,7 +1017,10 @@ static void fall_finish_decides_open_candidate(void **state)
     struct fall_event ev[FALL_MAX_EVENTS];
     assert_int_equal(fall_detector_feed(&s.d, &smp, ev), 0);
 
-    /* It stops in the last bin of the first window that could show a fall. */
+    /*
+     * It stops in the last bin of the first window that could show a fall:
+     * less than still_ms of stillness was seen, so no fall is reported.
+     */
     stream_init(&s, 50, NULL);
     hold(&s, 5000, UPRIGHT, 0.02);
     impact(&s, 80, 4.0, HIT);
@@ -1025,7 +1028,16 @@ static void fall_finish_decides_open_candidate(void **state)
     double end = (ceil(settled / FALL_BIN_MS) + s.d.nbins) * FALL_BIN_MS;
     while (s.t < end)
         sample(&s, LYING[0], LYING[1], LYING[2]);
+    finish(&s);
     assert_int_equal(count_kind(&s, FALL_EVENT_FALL), 0);
+    assert_int_equal(s.ev[s.nev - 1].reason, FALL_DISMISS_END);
+    /* One more sample in the next bin, and the same recording is a fall. */
+    stream_init(&s, 50, NULL);
+    hold(&s, 5000, UPRIGHT, 0.02);
+    impact(&s, 80, 4.0, HIT);
+    while (s.t < end)
+        sample(&s, LYING[0], LYING[1], LYING[2]);
+    sample(&s, LYING[0], LYING[1], LYING[2]);
     finish(&s);
     assert_int_equal(count_kind(&s, FALL_EVENT_FALL), 1);
     assert_int_equal(s.nev, 2);
