@@ -85,6 +85,40 @@ const struct cli_command cli_commands[] = {
      "taken. `serve` does the sending. This is how a campus server syncs to the\n"
      "central one.\n",
      cli_xapi},
+    {"care", "score NEWS2 and the Morse Fall Scale, run the fall detector (teaching, checking)",
+     "usage: carecampus care news2 --rr N --spo2 N [--scale 1|2] --oxygen yes|no --sbp N\n"
+     "                             --pulse N --acvpu A|C|V|P|U --temp N [--json] [--lang L]\n"
+     "       carecampus care morse --history yes|no --secondary yes|no --aid AID --iv yes|no\n"
+     "                             --gait GAIT --mental oriented|forgets\n"
+     "                             [--moderate N] [--high N] [--json] [--lang L]\n"
+     "       carecampus care fall --csv FILE [--all] [--json] [--lang L] [DETECTOR OPTIONS]\n"
+     "\n"
+     "The engines of src/care/ at the command line, for teaching and for checking a\n"
+     "score by hand (docs/care.md). Nothing is stored; no data directory is needed.\n"
+     "\n"
+     "news2  scores one set of observations on the NEWS2 chart (Royal College of\n"
+     "       Physicians, 2017): each parameter, the total, the clinical risk and the\n"
+     "       response. --rr breaths/min, --spo2 %, --sbp mmHg, --pulse beats/min are\n"
+     "       whole numbers; --temp is in °C, read to one decimal (38.05 scores as 38.1);\n"
+     "       --acvpu C is new confusion; --scale 2 (default 1) only for a prescribed\n"
+     "       SpO2 target of 88-92 %. Impossible readings are refused.\n"
+     "morse  scores the Morse Fall Scale (Morse 1989). AID: none, bed-rest,\n"
+     "       nurse-assist (0); crutches, cane, walker (15); furniture (30). GAIT:\n"
+     "       normal, bed-rest, wheelchair (0); weak (10); impaired (20). High risk from\n"
+     "       --high (default 45), moderate from --moderate (default 25).\n"
+     "fall   runs the fall detector over a CSV of t,ax,ay,az (ms; g) with an optional\n"
+     "       header row naming those columns (FILE - reads standard input), and prints\n"
+     "       the falls; --all also the impacts and the candidates dismissed. Detector\n"
+     "       options and defaults: --impact G (3.0), --freefall G (0.6),\n"
+     "       --require-freefall, --settle MS (1000), --still MS (2000), --window MS\n"
+     "       (10000), --still-sd G (0.10), --lying DEG (60), --up x|y|z|X,Y,Z (y),\n"
+     "       --max-gap MS (1000).\n"
+     "\n"
+     "The text is in the language of --lang (en or zh-CN), else of LC_ALL, LC_MESSAGES\n"
+     "or LANG (zh... is Chinese); --json prints one line of language-free ids.\n"
+     "Exit status: 0 done, 1 the CSV cannot be read or is malformed, 2 a missing,\n"
+     "malformed or impossible value.\n",
+     cli_care},
     {"version", "print the version", "usage: carecampus version\n", cli_version},
     {"help", "list the commands, or explain one", "usage: carecampus help [COMMAND]\n", cli_help},
     {NULL, NULL, NULL, NULL},
