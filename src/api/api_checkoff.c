@@ -43,12 +43,12 @@ static json_t *items_json(const struct checkoff_list *l)
 /* A checklist without its steps (LIST) or with them. */
 static json_t *list_json(const struct checkoff_list *l, int with_steps)
 {
-    json_t *o = json_pack(
-        "{s:s, s:I, s:o, s:o, s:s, s:o, s:s, s:I, s:I, s:i}", "id", l->id, "version",
-        (json_int_t)l->version, "title", text_json(&l->title), "description",
-        text_json(&l->description), "source", l->source, "items", items_json(l), "activity",
-        l->activity, "steps_count", (json_int_t)l->nsteps, "critical_count",
-        (json_int_t)l->ncritical, "pass_percent", CHECKOFF_PASS_PERCENT);
+    json_t *o =
+        json_pack("{s:s, s:I, s:o, s:o, s:s, s:o, s:s, s:I, s:I, s:i}", "id", l->id, "version",
+                  (json_int_t)l->version, "title", text_json(&l->title), "description",
+                  text_json(&l->description), "source", l->source, "items", items_json(l),
+                  "activity", l->activity, "steps_count", (json_int_t)l->nsteps, "critical_count",
+                  (json_int_t)l->ncritical, "pass_percent", CHECKOFF_PASS_PERCENT);
     if (!o || !with_steps)
         return o;
     json_t *steps = json_array();
@@ -91,15 +91,14 @@ static json_t *result_json(const struct checkoff_result *r, const struct checkof
     return json_pack(
         "{s:s, s:{s:s, s:I, s:o}, s:{s:I, s:s, s:s}, s:{s:I, s:s, s:s}, s:b,"
         " s:{s:I, s:I, s:f}, s:{s:O, s:O, s:O}, s:s, s:s, s:s, s:s, s:s}",
-        "id", r->uuid, "checklist", "id", r->checklist, "version", (json_int_t)r->version,
-        "title", l ? text_json(&l->title) : json_null(), "student", "id",
-        (json_int_t)r->student_id, "login", r->student_login, "name", r->student_name,
-        "teacher", "id", (json_int_t)r->teacher_id, "login", r->teacher_login, "name",
-        r->teacher_name, "passed", r->passed, "score", "raw", (json_int_t)r->steps_ticked, "max",
-        (json_int_t)r->steps_total, "scaled", scaled, "steps", "ticked", r->ticked, "missed",
-        r->missed, "critical_missed", r->critical_missed, "comment", r->comment, "started_at",
-        r->started_at, "ended_at", r->ended_at, "recorded_at", r->recorded_at, "statement_id",
-        r->uuid);
+        "id", r->uuid, "checklist", "id", r->checklist, "version", (json_int_t)r->version, "title",
+        l ? text_json(&l->title) : json_null(), "student", "id", (json_int_t)r->student_id, "login",
+        r->student_login, "name", r->student_name, "teacher", "id", (json_int_t)r->teacher_id,
+        "login", r->teacher_login, "name", r->teacher_name, "passed", r->passed, "score", "raw",
+        (json_int_t)r->steps_ticked, "max", (json_int_t)r->steps_total, "scaled", scaled, "steps",
+        "ticked", r->ticked, "missed", r->missed, "critical_missed", r->critical_missed, "comment",
+        r->comment, "started_at", r->started_at, "ended_at", r->ended_at, "recorded_at",
+        r->recorded_at, "statement_id", r->uuid);
 }
 
 /* Replies for a checkoff_error with the problem's message (and its %s argument). */
@@ -277,9 +276,9 @@ void api_checkoff_results(struct http_request *req)
     struct results_ctx x = {json_array(), c, ""};
     struct checkoff_problem p = {0};
     int more = 0;
-    int err = x.list ? checkoff_results(req->db, &req->session.user, &f, append_result, &x,
-                                        &more, &p)
-                     : CHECKOFF_ERR_NOMEM;
+    int err = x.list
+                  ? checkoff_results(req->db, &req->session.user, &f, append_result, &x, &more, &p)
+                  : CHECKOFF_ERR_NOMEM;
     if (err) {
         json_decref(x.list);
         if (err == CHECKOFF_ERR_INVALID)

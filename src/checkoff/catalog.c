@@ -218,8 +218,8 @@ static int read_items(struct checkoff_list *l, const json_t *items, const struct
     for (size_t i = 0; i < n; i++) {
         const char *id = json_string_value(json_array_get(items, i));
         if (!id || !lower_uuid_ok(id))
-            return bad(why, size, file, "items[%zu] must be a CFItem identifier (a lower-case UUID)",
-                       i);
+            return bad(why, size, file,
+                       "items[%zu] must be a CFItem identifier (a lower-case UUID)", i);
         for (size_t j = 0; j < i; j++)
             if (strcmp(l->items[j], id) == 0)
                 return bad(why, size, file, "items[%zu] \"%s\" is listed twice", i, id);
@@ -257,8 +257,8 @@ static int read_list(struct checkoff_list *l, json_t *doc, const char *file, con
     l->version = json_integer_value(version);
     if ((err = read_text(json_object_get(doc, "title"), TITLE_MAX, file, "title", &l->title, why,
                          size)) ||
-        (err = read_text(json_object_get(doc, "description"), DESCRIPTION_MAX, file,
-                         "description", &l->description, why, size)))
+        (err = read_text(json_object_get(doc, "description"), DESCRIPTION_MAX, file, "description",
+                         &l->description, why, size)))
         return err;
     const json_t *source = json_object_get(doc, "source");
     l->source = json_string_value(source);
@@ -332,14 +332,16 @@ int checkoff_catalog_build(const struct embedded_file *files, size_t n,
             goto fail;
         }
         if (name_len == 0 || name_len > CHECKOFF_ID_MAX) {
-            err = bad(why, why_size, file, "the file name must be the checklist's id (1 to %d of "
-                      "a-z, 0-9 and -) and .json", CHECKOFF_ID_MAX);
+            err = bad(why, why_size, file,
+                      "the file name must be the checklist's id (1 to %d of "
+                      "a-z, 0-9 and -) and .json",
+                      CHECKOFF_ID_MAX);
             goto fail;
         }
         snprintf(base, sizeof(base), "%.*s", (int)name_len, name);
         json_error_t e;
-        json_t *doc = json_loadb((const char *)files[i].data, files[i].size,
-                                 JSON_REJECT_DUPLICATES, &e);
+        json_t *doc =
+            json_loadb((const char *)files[i].data, files[i].size, JSON_REJECT_DUPLICATES, &e);
         if (!doc) {
             err = bad(why, why_size, file, "not valid JSON (line %d, column %d: %s)", e.line,
                       e.column, e.text);
@@ -368,8 +370,8 @@ static char bundled_why[512];
 
 static void bundled_load(void)
 {
-    bundled_err = checkoff_catalog_build(content_files, content_files_count, &bundled,
-                                         bundled_why, sizeof(bundled_why));
+    bundled_err = checkoff_catalog_build(content_files, content_files_count, &bundled, bundled_why,
+                                         sizeof(bundled_why));
 }
 
 int checkoff_bundled(const struct checkoff_catalog **out, char *why, size_t why_size)
@@ -424,8 +426,7 @@ void checkoff_outcome(const struct checkoff_list *l, const unsigned char *ticked
 
 /* ---- Alignments ---- */
 
-static int align_one(struct store *db, const struct checkoff_list *l, int64_t inst,
-                     const char *now)
+static int align_one(struct store *db, const struct checkoff_list *l, int64_t inst, const char *now)
 {
     for (size_t j = 0; j < l->nitems; j++) {
         struct store_stmt *st;
@@ -473,8 +474,7 @@ int checkoff_align_list(struct store *db, const struct checkoff_list *l, int64_t
 /* Is ITEM an item of the checklist whose activity is ACTIVITY? */
 static int still_aligned(const struct checkoff_catalog *c, const char *activity, const char *item)
 {
-    const struct checkoff_list *l =
-        checkoff_find(c, activity + strlen(CHECKOFF_ACTIVITY_PREFIX));
+    const struct checkoff_list *l = checkoff_find(c, activity + strlen(CHECKOFF_ACTIVITY_PREFIX));
     for (size_t i = 0; l && i < l->nitems; i++)
         if (strcmp(l->items[i], item) == 0)
             return 1;
@@ -500,8 +500,8 @@ static int remove_stale(struct store *db, const struct checkoff_catalog *c, int6
     while (!err && (rc = store_step(st)) == STORE_ROW) {
         const char *activity = store_col_text(st, 1), *item = store_col_text(st, 2);
         if (!still_aligned(c, activity, item) &&
-            json_array_append_new(stale, json_pack("[I, s, s]", (json_int_t)store_col_int(st, 0),
-                                                   activity, item)))
+            json_array_append_new(
+                stale, json_pack("[I, s, s]", (json_int_t)store_col_int(st, 0), activity, item)))
             err = CHECKOFF_ERR_NOMEM;
     }
     store_finish(st);

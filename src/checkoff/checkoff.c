@@ -1,4 +1,5 @@
-/* Recording check-offs (row + xAPI statement, idempotent by the client's UUID) and their history. */
+/* Recording check-offs (row + xAPI statement, idempotent by the client's UUID) and their history.
+ */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,12 +96,12 @@ json_t *checkoff_statement(const struct checkoff_list *l, const struct checkoff_
     char dur[32];
     duration(r->started_at, r->ended_at, dur);
     double scaled = r->steps_total ? (double)r->steps_ticked / (double)r->steps_total : 0.0;
-    json_t *result = json_pack(
-        "{s:b, s:b, s:{s:I, s:I, s:I, s:f}, s:s, s:{s:O, s:O, s:O}}", "success", r->passed,
-        "completion", 1, "score", "raw", (json_int_t)r->steps_ticked, "min", (json_int_t)0, "max",
-        (json_int_t)r->steps_total, "scaled", scaled, "duration", dur, "extensions",
-        CHECKOFF_EXT_TICKED, r->ticked, CHECKOFF_EXT_MISSED, r->missed, CHECKOFF_EXT_CRITICAL,
-        r->critical_missed);
+    json_t *result =
+        json_pack("{s:b, s:b, s:{s:I, s:I, s:I, s:f}, s:s, s:{s:O, s:O, s:O}}", "success",
+                  r->passed, "completion", 1, "score", "raw", (json_int_t)r->steps_ticked, "min",
+                  (json_int_t)0, "max", (json_int_t)r->steps_total, "scaled", scaled, "duration",
+                  dur, "extensions", CHECKOFF_EXT_TICKED, r->ticked, CHECKOFF_EXT_MISSED, r->missed,
+                  CHECKOFF_EXT_CRITICAL, r->critical_missed);
     if (result && r->comment && *r->comment)
         json_object_set_new(result, "response", json_string(r->comment));
     return json_pack(
@@ -121,8 +122,8 @@ json_t *checkoff_statement(const struct checkoff_list *l, const struct checkoff_
 /* ---- Rows ---- */
 
 #define RESULT_COLUMNS                                                                             \
-    "r.uuid, r.checklist, r.version, r.student_id, s.login, s.name, r.teacher_id, t.login,"       \
-    " t.name, r.passed, r.steps_total, r.steps_ticked, r.ticked, r.missed, r.critical_missed,"    \
+    "r.uuid, r.checklist, r.version, r.student_id, s.login, s.name, r.teacher_id, t.login,"        \
+    " t.name, r.passed, r.steps_total, r.steps_ticked, r.ticked, r.missed, r.critical_missed,"     \
     " r.comment, r.started_at, r.ended_at, r.recorded_at, r.id"
 #define RESULT_FROM                                                                                \
     " FROM checkoff_results r JOIN users s ON s.id = r.student_id"                                 \
@@ -164,10 +165,9 @@ static int find_result(struct store *db, int64_t institution, const char *uuid,
 {
     struct store_stmt *st;
     *found = 0;
-    if (store_prepare(db,
-                      "SELECT " RESULT_COLUMNS RESULT_FROM
-                      " WHERE r.institution_id = ? AND r.uuid = ?",
-                      &st))
+    if (store_prepare(
+            db, "SELECT " RESULT_COLUMNS RESULT_FROM " WHERE r.institution_id = ? AND r.uuid = ?",
+            &st))
         return CHECKOFF_ERR_STORE;
     store_bind_int(st, 1, institution);
     store_bind_text(st, 2, uuid);
@@ -454,8 +454,7 @@ int checkoff_record(struct store *db, const struct checkoff_catalog *c,
             return problem(p, CHECKOFF_ERR_INVALID, "ticked", "checkoff_step_unknown",
                            s->ticked[i]);
         if (ticked[k])
-            return problem(p, CHECKOFF_ERR_INVALID, "ticked", "checkoff_step_twice",
-                           s->ticked[i]);
+            return problem(p, CHECKOFF_ERR_INVALID, "ticked", "checkoff_step_twice", s->ticked[i]);
         ticked[k] = 1;
     }
     if ((err = check_student(db, caller, s->student, &student, p)))
@@ -474,8 +473,8 @@ int checkoff_record(struct store *db, const struct checkoff_catalog *c,
         goto fail;
     json_t *statement = checkoff_statement(l, out);
     struct xapi_problem xp = {0};
-    int xerr = statement ? xapi_record(db, caller->institution_id, statement, NULL, &xp)
-                         : XAPI_ERR_NOMEM;
+    int xerr =
+        statement ? xapi_record(db, caller->institution_id, statement, NULL, &xp) : XAPI_ERR_NOMEM;
     json_decref(statement);
     if (xerr == XAPI_ERR_CONFLICT) {
         err = problem(p, CHECKOFF_ERR_CONFLICT, "id", "checkoff_id_conflict", NULL);
@@ -529,8 +528,7 @@ int checkoff_results(struct store *db, const struct auth_user *caller,
             if (err)
                 return CHECKOFF_ERR_STORE;
             if (cls.teacher_id != caller->id)
-                return problem(p, CHECKOFF_ERR_FORBIDDEN, "class", "checkoff_not_your_class",
-                               NULL);
+                return problem(p, CHECKOFF_ERR_FORBIDDEN, "class", "checkoff_not_your_class", NULL);
         }
         if (student) {
             struct auth_user u;

@@ -44,11 +44,11 @@ struct checkoff_problem {
 };
 
 #define CHECKOFF_PASS_PERCENT 80
-#define CHECKOFF_ID_MAX       64   /* checklist and step ids: 1..64 of a-z 0-9 - */
-#define CHECKOFF_MAX_STEPS    100  /* steps of one checklist */
-#define CHECKOFF_MAX_ITEMS    50   /* CFItems of one checklist */
-#define CHECKOFF_MAX_LISTS    500  /* checklists in the bundle */
-#define CHECKOFF_COMMENT_MAX  2000 /* characters of a teacher's comment */
+#define CHECKOFF_ID_MAX       64          /* checklist and step ids: 1..64 of a-z 0-9 - */
+#define CHECKOFF_MAX_STEPS    100         /* steps of one checklist */
+#define CHECKOFF_MAX_ITEMS    50          /* CFItems of one checklist */
+#define CHECKOFF_MAX_LISTS    500         /* checklists in the bundle */
+#define CHECKOFF_COMMENT_MAX  2000        /* characters of a teacher's comment */
 #define CHECKOFF_MAX_SECONDS  (24 * 3600) /* from start to end of one check-off */
 #define CHECKOFF_RESULTS_MAX  500         /* results in one page of checkoff_results */
 
@@ -150,13 +150,13 @@ int checkoff_align_list(struct store *db, const struct checkoff_list *l, int64_t
 
 /* A check-off as the teacher's device sends it; strings as received. */
 struct checkoff_submission {
-    const char *uuid;      /* made by the client: the idempotency key and the statement id */
-    int64_t student;       /* user id */
-    const char *checklist; /* checklist id */
-    int64_t version;       /* the checklist version the teacher saw */
+    const char *uuid;          /* made by the client: the idempotency key and the statement id */
+    int64_t student;           /* user id */
+    const char *checklist;     /* checklist id */
+    int64_t version;           /* the checklist version the teacher saw */
     const char *const *ticked; /* step ids */
     size_t nticked;
-    const char *comment; /* NULL or "" for none */
+    const char *comment;               /* NULL or "" for none */
     const char *started_at, *ended_at; /* ISO 8601 date-times */
 };
 
