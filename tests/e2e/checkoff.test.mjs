@@ -4,7 +4,10 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startServer, Client } from '../lib/server.mjs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, Client, cli } from '../lib/server.mjs';
 import { assertError, loginAs, hasCJK } from './lib/util.mjs';
 import { addLrsClient, Lrs } from './lib/xapi.mjs';
 
@@ -339,5 +342,45 @@ describe('history', () => {
     for (const q of ['student=abc', 'class=-1', 'limit=0', 'limit=501', 'limit=x', `checklist=${'a'.repeat(65)}`]) {
       assertError(await admin.get(`/api/checkoff-results?${q}`), 400, 'bad_request');
     }
+  });
+});
+
+describe('command line', () => {
+  test('checkoff list names every checklist the API serves', async () => {
+    const r = cli(['checkoff', 'list', '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const api = (await admin.get('/api/checkoffs')).json.checklists;
+    assert.deepEqual(lines.map((l) => l.id), api.map((l) => l.id));
+  });
+
+  test('checkoff export writes the college\'s results as CSV, and only its own', () => {
+    const r = cli(['checkoff', 'export', '--institution', String(instA)], { dataDir: srv.dataDir });
+    assert.equal(r.status, 0, r.stderr);
+    const rows = r.stdout.trim().split('\n');
+    assert.match(rows[0], /^id,started_at,ended_at,checklist,version,student_login,/);
+    assert.ok(rows.length >= 4);
+    assert.ok(rows.slice(1).every((l) => /^"[0-9a-f-]{36}"/.test(l)));
+    assert.ok(r.stdout.includes('"co.s1","王芳 Wang Fang","co.t1","passed"'));
+    const b = cli(['checkoff', 'export', '--institution', String(instB)], { dataDir: srv.dataDir });
+    assert.equal(b.status, 0, b.stderr);
+    assert.equal(b.stdout.trim().split('\n').length, 1, 'B has no check-offs');
+  });
+
+  test('checkoff validate says what is wrong with a file, and where', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'checkoff-validate-'));
+    try {
+      const good = { ...hand, items: hand.items, steps: hand.steps.map(({ id, text, critical }) => ({ id, text, critical })) };
+      delete good.activity; delete good.steps_count; delete good.critical_count; delete good.pass_percent;
+      writeFileSync(join(dir, 'hand-hygiene.json'), JSON.stringify(good));
+      const ok = cli(['checkoff', 'validate', join(dir, 'hand-hygiene.json')]);
+      assert.equal(ok.status, 0, ok.stderr);
+      assert.match(ok.stdout, /^ok {2}hand-hygiene/);
+      good.steps[0].critical = 'yes';
+      writeFileSync(join(dir, 'hand-hygiene.json'), JSON.stringify(good));
+      const bad = cli(['checkoff', 'validate', join(dir, 'hand-hygiene.json')]);
+      assert.equal(bad.status, 1);
+      assert.match(bad.stderr, /checkoffs\/hand-hygiene\.json: steps\[0\]\.critical must be true or false/);
+    } finally { rmSync(dir, { recursive: true, force: true }); }
   });
 });
