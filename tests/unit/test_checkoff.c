@@ -93,8 +93,8 @@ static json_t *framework_items(size_t *frameworks)
         size_t len = strlen(path);
         if (strncmp(path, "/frameworks/", 12) != 0 || strcmp(path + len - 5, ".json") != 0)
             continue;
-        json_t *doc = json_loadb((const char *)content_files[i].data, content_files[i].size, 0,
-                                 NULL);
+        json_t *doc =
+            json_loadb((const char *)content_files[i].data, content_files[i].size, 0, NULL);
         if (!doc)
             fail_msg("%s is not JSON", path);
         (*frameworks)++;
@@ -186,8 +186,8 @@ static const char framework[] =
     "\"CFItems\":[{\"identifier\":\"" FW_ITEM "\"}]}";
 
 /* A good checklist "demo" with the replacements of FMT. */
-static char *checklist_text(const char *id, const char *title, const char *items,
-                            const char *steps, const char *extra)
+static char *checklist_text(const char *id, const char *title, const char *items, const char *steps,
+                            const char *extra)
 {
     static char out[8][4096];
     static int next;
@@ -203,7 +203,7 @@ static char *checklist_text(const char *id, const char *title, const char *items
 #define GOOD_TITLE "{\"en\":\"Demo\",\"zh-CN\":\"演示\"}"
 #define GOOD_ITEMS "[\"" FW_ITEM "\"]"
 #define GOOD_STEPS                                                                                 \
-    "[{\"id\":\"s1\",\"text\":{\"en\":\"One\",\"zh-CN\":\"一\"},\"critical\":false},"               \
+    "[{\"id\":\"s1\",\"text\":{\"en\":\"One\",\"zh-CN\":\"一\"},\"critical\":false},"             \
     "{\"id\":\"s2\",\"text\":{\"en\":\"Two\",\"zh-CN\":\"二\"},\"critical\":true}]"
 
 static int build_one(const char *path, const char *text, int with_framework,
@@ -241,8 +241,8 @@ static void good_file_builds(void **state)
     struct embedded_file files[2] = {
         {"/checkoffs/README.md", (const unsigned char *)"# notes", 7},
         {"/checkoffs/demo.json",
-         (const unsigned char *)checklist_text("demo", GOOD_TITLE, "[\"" FW_OTHER "\"]",
-                                               GOOD_STEPS, ""),
+         (const unsigned char *)checklist_text("demo", GOOD_TITLE, "[\"" FW_OTHER "\"]", GOOD_STEPS,
+                                               ""),
          0},
     };
     files[1].size = strlen((const char *)files[1].data);
@@ -268,9 +268,9 @@ static void bad_files_are_refused(void **state)
     for (size_t i = 0; i < N_ELEMS(cases); i++) {
         struct checkoff_catalog *c = NULL;
         char why[512] = "";
-        const char *text =
-            cases[i].text ? cases[i].text
-                          : checklist_text("demo", GOOD_TITLE, GOOD_ITEMS, GOOD_STEPS, "");
+        const char *text = cases[i].text
+                               ? cases[i].text
+                               : checklist_text("demo", GOOD_TITLE, GOOD_ITEMS, GOOD_STEPS, "");
         int err = build_one(cases[i].path, text, 1, &c, why, sizeof(why));
         if (err != CHECKOFF_ERR_INVALID || !strstr(why, cases[i].why) || c)
             fail_msg("case %zu: err %d, why \"%s\", want \"%s\"", i, err, why, cases[i].why);
@@ -283,7 +283,8 @@ static void bad_files_are_refused(void **state)
         {"{\"en\":\"D\",\"zh-CN\":\"演\",\"fr\":\"D\"}", GOOD_ITEMS, GOOD_STEPS, "",
          "unknown member \"fr\""},
         {"\"Demo\"", GOOD_ITEMS, GOOD_STEPS, "", "title must be an object"},
-        {"{\"en\":\"A\\u0007B\",\"zh-CN\":\"演\"}", GOOD_ITEMS, GOOD_STEPS, "", "control characters"},
+        {"{\"en\":\"A\\u0007B\",\"zh-CN\":\"演\"}", GOOD_ITEMS, GOOD_STEPS, "",
+         "control characters"},
         {GOOD_TITLE, GOOD_ITEMS, GOOD_STEPS, ",\"critcal\":true", "unknown member \"critcal\""},
         {GOOD_TITLE, "[]", GOOD_STEPS, "", "items must be a list of 1 to"},
         {GOOD_TITLE, "[\"11111111-2222-4333-8444-55555555555A\"]", GOOD_STEPS, "",
@@ -310,15 +311,13 @@ static void bad_files_are_refused(void **state)
     for (size_t i = 0; i < N_ELEMS(fields); i++) {
         struct checkoff_catalog *c = NULL;
         char why[512] = "";
-        int err = build_one(
-            "/checkoffs/demo.json",
-            checklist_text("demo", fields[i].title, fields[i].items, fields[i].steps,
-                           fields[i].extra),
-            1, &c, why, sizeof(why));
+        int err = build_one("/checkoffs/demo.json",
+                            checklist_text("demo", fields[i].title, fields[i].items,
+                                           fields[i].steps, fields[i].extra),
+                            1, &c, why, sizeof(why));
         if (err != CHECKOFF_ERR_INVALID || !strstr(why, fields[i].why) ||
             strncmp(why, "checkoffs/demo.json: ", 21) != 0)
-            fail_msg("field case %zu: err %d, why \"%s\", want \"%s\"", i, err, why,
-                     fields[i].why);
+            fail_msg("field case %zu: err %d, why \"%s\", want \"%s\"", i, err, why, fields[i].why);
     }
     /* The version and the source. */
     const char *bad_version =
@@ -337,8 +336,7 @@ static void bad_files_are_refused(void **state)
     assert_non_null(strstr(why, "source must be"));
     /* A framework that is not JSON is named too. */
     struct embedded_file files[] = {{"/frameworks/broken.json", (const unsigned char *)"{", 1}};
-    assert_int_equal(checkoff_catalog_build(files, 1, &c, why, sizeof(why)),
-                     CHECKOFF_ERR_INVALID);
+    assert_int_equal(checkoff_catalog_build(files, 1, &c, why, sizeof(why)), CHECKOFF_ERR_INVALID);
     assert_non_null(strstr(why, "frameworks/broken.json: not valid JSON"));
 }
 
@@ -396,8 +394,8 @@ static void outcome_rule_table(void **state)
         checkoff_outcome(&l, t, &o);
         if (o.passed != cases[i].passed || o.ticked != cases[i].ticked || o.total != 10 ||
             o.critical_missed != cases[i].critical_missed || o.critical_total != 2)
-            fail_msg("case %s: passed %d ticked %zu critical missed %zu", cases[i].ticks,
-                     o.passed, o.ticked, o.critical_missed);
+            fail_msg("case %s: passed %d ticked %zu critical missed %zu", cases[i].ticks, o.passed,
+                     o.ticked, o.critical_missed);
     }
     /* Six steps: 5 of 6 (83 %) passes, 4 of 6 (67 %) does not. */
     l.nsteps = 6;
@@ -489,15 +487,14 @@ static int64_t statements(struct fixture *f)
 }
 
 /* A hand-hygiene check-off of student S1 with the given ticks. */
-static struct checkoff_submission submission(struct fixture *f, const char *const *ticked,
-                                             size_t n)
+static struct checkoff_submission submission(struct fixture *f, const char *const *ticked, size_t n)
 {
-    return (struct checkoff_submission){UUID1, f->s1.id, "hand-hygiene", 1, ticked, n,
-                                        "Good friction; rinse again next time.", T0, T1};
+    return (struct checkoff_submission){
+        UUID1, f->s1.id, "hand-hygiene", 1, ticked, n, "Good friction; rinse again next time.",
+        T0,    T1};
 }
 
-static const char *const all_but_s9[] = {"s1", "s2", "s3", "s4", "s5",
-                                         "s6", "s7", "s8", "s10"};
+static const char *const all_but_s9[] = {"s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s10"};
 
 static json_t *stored_statement(struct fixture *f, int64_t inst, const char *id)
 {
@@ -553,7 +550,8 @@ static void record_writes_row_and_statement(void **state)
     json_t *st = stored_statement(f, f->inst_a, UUID1);
     assert_string_equal(str_at(st, "id"), UUID1);
     assert_string_equal(str_at(st, "actor|account|name"), "a.s1");
-    assert_string_equal(str_at(st, "actor|account|homePage"), "https://lrs.carecampus.invalid/users");
+    assert_string_equal(str_at(st, "actor|account|homePage"),
+                        "https://lrs.carecampus.invalid/users");
     assert_string_equal(str_at(st, "actor|name"), "王芳 Wang Fang");
     assert_string_equal(str_at(st, "verb|id"), CHECKOFF_VERB_PASSED);
     assert_string_equal(str_at(st, "object|id"), CHECKOFF_ACTIVITY_PREFIX "hand-hygiene");
@@ -631,8 +629,7 @@ static void resubmission_is_idempotent(void **state)
     checkoff_result_release(&r);
 
     /* Again, with the ticks in another order, the uuid in capitals and the time in UTC. */
-    static const char *const shuffled[] = {"s10", "s8", "s7", "s6", "s5",
-                                           "s4",  "s3", "s2", "s1"};
+    static const char *const shuffled[] = {"s10", "s8", "s7", "s6", "s5", "s4", "s3", "s2", "s1"};
     struct checkoff_submission again = submission(f, shuffled, N_ELEMS(shuffled));
     again.uuid = "6F1C2A44-3B7E-4C1D-9A55-0E2F7D8C9B01";
     again.ended_at = "2026-11-29T01:06:30Z";
@@ -842,8 +839,8 @@ static void bad_inputs_store_nothing(void **state)
     assert_int_equal(rows(f), 0);
     assert_int_equal(statements(f), 0);
     /* 2000 characters (6000 bytes of Chinese) are allowed; nothing ticked is a failed check-off. */
-    struct checkoff_submission ok = {UUID1, f->s1.id, "hand-hygiene", 1, NULL, 0,
-                                     max_comment,  T0,      T1};
+    struct checkoff_submission ok = {UUID1, f->s1.id, "hand-hygiene", 1, NULL, 0, max_comment,
+                                     T0,    T1};
     struct checkoff_result r;
     struct checkoff_problem p = {0};
     int replayed;
@@ -967,13 +964,14 @@ static void alignments_follow_the_bundle(void **state)
     for (size_t i = 0; i < f->cat->n; i++)
         items += f->cat->lists[i].nitems;
     /* A stale content alignment of a check-off, and one an administrator made, beforehand. */
-    assert_int_equal(store_exec(f->db, "INSERT INTO competency_alignments VALUES (1,"
-                                       " 'https://carecampus.org/xapi/activities/checkoffs/gone',"
-                                       " 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', 'content', 'x'),"
-                                       " (1, 'https://carecampus.org/xapi/activities/checkoffs/"
-                                       "gone', 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', 'admin', 'x'),"
-                                       " (1, 'https://example.com/sim', "
-                                       "'cccccccc-cccc-4ccc-8ccc-cccccccccccc', 'content', 'x')"),
+    assert_int_equal(store_exec(f->db,
+                                "INSERT INTO competency_alignments VALUES (1,"
+                                " 'https://carecampus.org/xapi/activities/checkoffs/gone',"
+                                " 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', 'content', 'x'),"
+                                " (1, 'https://carecampus.org/xapi/activities/checkoffs/"
+                                "gone', 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', 'admin', 'x'),"
+                                " (1, 'https://example.com/sim', "
+                                "'cccccccc-cccc-4ccc-8ccc-cccccccccccc', 'content', 'x')"),
                      0);
     assert_int_equal(checkoff_align(f->db, f->cat, 0), CHECKOFF_OK);
     assert_int_equal(query_int(f->db, "SELECT count(*) FROM competency_alignments WHERE"
