@@ -35,10 +35,10 @@ static int list(int argc, char **argv)
     for (size_t i = 0; i < c->n; i++) {
         const struct checkoff_list *l = &c->lists[i];
         if (json) {
-            json_t *o = json_pack("{s:s, s:I, s:s, s:{s:s, s:s}, s:I, s:I}", "id", l->id,
-                                  "version", (json_int_t)l->version, "source", l->source, "title",
-                                  "en", l->title.en, "zh-CN", l->title.zh, "steps",
-                                  (json_int_t)l->nsteps, "critical", (json_int_t)l->ncritical);
+            json_t *o = json_pack("{s:s, s:I, s:s, s:{s:s, s:s}, s:I, s:I}", "id", l->id, "version",
+                                  (json_int_t)l->version, "source", l->source, "title", "en",
+                                  l->title.en, "zh-CN", l->title.zh, "steps", (json_int_t)l->nsteps,
+                                  "critical", (json_int_t)l->ncritical);
             char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
             json_decref(o);
             if (!text)
@@ -51,8 +51,9 @@ static int list(int argc, char **argv)
         }
     }
     if (!json)
-        fprintf(stderr, "%zu checklists; a check-off passes when every critical step and at least "
-                        "%d%% of all steps are done\n",
+        fprintf(stderr,
+                "%zu checklists; a check-off passes when every critical step and at least "
+                "%d%% of all steps are done\n",
                 c->n, CHECKOFF_PASS_PERCENT);
     return CLI_OK;
 }
@@ -92,7 +93,7 @@ static int validate(int argc, char **argv)
     size_t n = 0, nfiles = (size_t)(argc - 1) + content_files_count;
     struct embedded_file *files = cc_calloc(nfiles, sizeof(*files));
     struct buf *bufs = cc_calloc((size_t)argc, sizeof(*bufs));
-    char (*paths)[128] = cc_calloc((size_t)argc, sizeof(*paths));
+    char(*paths)[128] = cc_calloc((size_t)argc, sizeof(*paths));
     int rc = CLI_FAIL;
     if (!files || !bufs || !paths)
         goto done;
@@ -105,8 +106,8 @@ static int validate(int argc, char **argv)
         if (read_file(argv[i], &bufs[i]))
             goto done;
         snprintf(paths[i], sizeof(paths[i]), "/checkoffs/%s", base);
-        files[n++] = (struct embedded_file){paths[i], (const unsigned char *)bufs[i].data,
-                                            bufs[i].len};
+        files[n++] =
+            (struct embedded_file){paths[i], (const unsigned char *)bufs[i].data, bufs[i].len};
     }
     struct checkoff_catalog *c = NULL;
     char why[512];
