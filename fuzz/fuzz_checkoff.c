@@ -60,7 +60,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct checkoff_outcome o;
     checkoff_outcome(l, ticks, &o);
     CHECK(o.total == l->nsteps && o.ticked <= o.total && o.critical_missed <= o.critical_total);
-    CHECK(!o.passed || (o.critical_missed == 0 && o.ticked * 100 >= o.total * CHECKOFF_PASS_PERCENT));
+    CHECK(!o.passed ||
+          (o.critical_missed == 0 && o.ticked * 100 >= o.total * CHECKOFF_PASS_PERCENT));
     checkoff_catalog_free(&c);
     return 0;
 }
