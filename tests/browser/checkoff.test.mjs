@@ -290,6 +290,25 @@ test('a check-off the server refuses stays on the device with why, until removed
   } finally { await context.close(); }
 });
 
+test('on a shared tablet, the next user to log in does not inherit the offline copies', async () => {
+  const { context, page } = await openPage(browser, { size: TABLET });
+  try {
+    await login(page, server.url, 'chen.jing');
+    await gotoPage(page, server.url, '/checkoffs');
+    await page.click(`.choice[data-class-id="${classId}"]`);
+    await settled(page);
+    const offlineKeys = () => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('cc.offline.')).sort());
+    const before = await offlineKeys();
+    assert.ok(before.includes('cc.offline.session') && before.some((k) => k.startsWith('cc.offline.checkoff-cache.')), before.join());
+    // The teacher walks away without logging out; the session ends; a student logs in.
+    await context.clearCookies();
+    await gotoPage(page, server.url, '/login');
+    await login(page, server.url, 'wang.fang');
+    assert.deepEqual(await offlineKeys(), []);
+    assertNoProblems(page, 'shared tablet');
+  } finally { await context.close(); }
+});
+
 for (const lang of LANGS) {
   test(`a student reads "My check-offs" (${lang})`, async () => {
     const { context, page } = await openPage(browser, { size: TABLET });

@@ -64,6 +64,7 @@ export async function setSession(data) {
     if (data.csrf) setCsrf(data.csrf);
     const ul = data.user && LANGS.includes(data.user.lang) ? data.user.lang : null;
     if (ul && ul !== lang()) { rememberLang(ul); await setLang(ul); }
+    if (data.csrf) forgetOffline(data.user); // a real login: drop what another user left for offline use
     resumeOutbox(data.user);
   }
   renderShell();
@@ -83,9 +84,16 @@ function offlineSession() {
   try { return JSON.parse(localStorage.getItem('cc.offline.session') || 'null'); } catch { return null; }
 }
 
-/* At logout: the copies of rosters and checklists go; check-offs not yet sent stay. */
-function forgetOffline() {
-  try { for (const k of Object.keys(localStorage)) if (k.startsWith('cc.offline.')) localStorage.removeItem(k); } catch { /* storage disabled */ }
+/*
+ * At logout (or when SOMEONE ELSE logs in on this device): the copies of rosters and checklists go;
+ * check-offs not yet sent stay (they wait for their teacher).
+ */
+function forgetOffline(keepFor) {
+  try {
+    const saved = offlineSession();
+    if (keepFor && (!saved || !saved.user || saved.user.id === keepFor.id)) return;
+    for (const k of Object.keys(localStorage)) if (k.startsWith('cc.offline.')) localStorage.removeItem(k);
+  } catch { /* storage disabled */ }
 }
 
 export function session() { return state.session; }
