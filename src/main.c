@@ -119,6 +119,19 @@ const struct cli_command cli_commands[] = {
      "Exit status: 0 done, 1 the CSV cannot be read or is malformed, 2 a missing,\n"
      "malformed or impossible value.\n",
      cli_care},
+    {"checkoff", "list or validate the skill checklists; export check-off results",
+     "usage: carecampus checkoff list [--json]\n"
+     "       carecampus checkoff validate FILE.json…\n"
+     "       carecampus checkoff export [--data DIR] [--db URL] [--institution ID] > FILE.csv\n"
+     "\n"
+     "list prints the checklists bundled in this binary (content/checkoffs/). validate\n"
+     "checks checklist files written for content/checkoffs/ as the server will, against\n"
+     "the bundled frameworks, and says what is wrong and where. export writes every\n"
+     "check-off result of the institution (default 1), latest first, as CSV: id,\n"
+     "started_at, ended_at, checklist, version, student_login, student_name,\n"
+     "teacher_login, outcome, steps_ticked, steps_total, steps_missed, critical_missed,\n"
+     "comment.\n",
+     cli_checkoff},
     {"version", "print the version", "usage: carecampus version\n", cli_version},
     {"help", "list the commands, or explain one", "usage: carecampus help [COMMAND]\n", cli_help},
     {NULL, NULL, NULL, NULL},

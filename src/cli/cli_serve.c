@@ -7,6 +7,7 @@
 
 #include "api/api.h"
 #include "auth/account.h"
+#include "checkoff/checkoff.h"
 #include "cli/cli.h"
 #include "http/server.h"
 #include "util/log.h"
@@ -117,6 +118,17 @@ int cli_serve(int argc, char **argv)
     if (auth_institution_count(db, &institutions) == 0 && institutions == 0)
         LOG_WARN("serve: the database has no institution yet; run 'carecampus demo' or "
                  "'carecampus init' to add one");
+    /* Bad bundled checklists stop the server here rather than fail check-offs later. */
+    const struct checkoff_catalog *checklists;
+    char why[512];
+    if (checkoff_bundled(&checklists, why, sizeof(why))) {
+        fprintf(stderr, "carecampus serve: the bundled check-off checklists are invalid: %s\n",
+                why);
+        store_close(&db);
+        return CLI_FAIL;
+    }
+    if (checkoff_align(db, checklists, 0))
+        LOG_WARN("serve: cannot align the check-off activities to their competencies");
     store_close(&db);
     static unsigned char seal_key[SEAL_KEY_BYTES];
     if (seal_key_load(data, seal_key)) {

@@ -24,12 +24,14 @@ const ROUTES = [
   { re: /^\/lrs\/statements$/, page: 'statements', roles: ['admin', 'teacher'] },
   { re: /^\/lrs\/clients$/, page: 'lrs-clients', roles: ['admin'] },
   { re: /^\/lrs\/clients\/forwarding$/, page: 'lrs-forwarding', roles: ['admin'] },
+  { re: /^\/checkoffs$/, page: 'checkoff', roles: ['admin', 'teacher'] },
+  { re: /^\/checkoffs\/mine$/, page: 'checkoff-mine', roles: ['student'] },
 ];
 
 const NAV = {
-  admin: [['/users', 'nav.users'], ['/classes', 'nav.classes'], ['/lrs/statements', 'nav.learning_records'], ['/lrs/clients', 'nav.lrs_clients'], ['/profile', 'nav.profile']],
-  teacher: [['/classes', 'nav.my_classes'], ['/lrs/statements', 'nav.learning_records'], ['/profile', 'nav.profile']],
-  student: [['/profile', 'nav.profile']],
+  admin: [['/users', 'nav.users'], ['/classes', 'nav.classes'], ['/checkoffs', 'nav.checkoffs'], ['/lrs/statements', 'nav.learning_records'], ['/lrs/clients', 'nav.lrs_clients'], ['/profile', 'nav.profile']],
+  teacher: [['/classes', 'nav.my_classes'], ['/checkoffs', 'nav.checkoffs'], ['/lrs/statements', 'nav.learning_records'], ['/profile', 'nav.profile']],
+  student: [['/checkoffs/mine', 'nav.my_checkoffs'], ['/profile', 'nav.profile']],
   verifier: [['/profile', 'nav.profile']],
 };
 
@@ -63,8 +65,36 @@ export async function setSession(data) {
     if (data.csrf) setCsrf(data.csrf);
     const ul = data.user && LANGS.includes(data.user.lang) ? data.user.lang : null;
     if (ul && ul !== lang()) { rememberLang(ul); await setLang(ul); }
+    if (data.csrf) forgetOffline(data.user); // a real login: drop what another user left for offline use
+    resumeOutbox(data.user);
   }
   renderShell();
+}
+
+/* ---- Offline (skill check-offs in the training lab; see pages/checkoff-outbox.js) ---- */
+
+/* Check-offs recorded offline are sent from whichever page is open. */
+function resumeOutbox(user) {
+  try {
+    if (localStorage.getItem(`cc.checkoff.outbox.${user.id}`)) import('./pages/checkoff-outbox.js').then((m) => m.startOutbox(user.id));
+  } catch { /* storage disabled */ }
+}
+
+/* The user the check-off page remembered, to start without the network; null when none. */
+function offlineSession() {
+  try { return JSON.parse(localStorage.getItem('cc.offline.session') || 'null'); } catch { return null; }
+}
+
+/*
+ * At logout (or when SOMEONE ELSE logs in on this device): the copies of rosters and checklists go;
+ * check-offs not yet sent stay (they wait for their teacher).
+ */
+function forgetOffline(keepFor) {
+  try {
+    const saved = offlineSession();
+    if (keepFor && (!saved || !saved.user || saved.user.id === keepFor.id)) return;
+    for (const k of Object.keys(localStorage)) if (k.startsWith('cc.offline.')) localStorage.removeItem(k);
+  } catch { /* storage disabled */ }
 }
 
 export function session() { return state.session; }
@@ -75,6 +105,7 @@ async function logout() {
   } catch (e) {
     if (e.status !== 401) { toast(e.message, { kind: 'error' }); return; }
   }
+  forgetOffline();
   await setSession(null);
   navigate('/login', { replace: true });
   toast(L('shell.signed_out'), { kind: 'info' });
@@ -331,6 +362,8 @@ async function boot() {
       break;
     } catch (e) {
       if (e.status === 401) { await setSession(null); break; }
+      const saved = e.status === 0 && offlineSession();
+      if (saved && saved.user) { await setSession(saved); break; } // no network: start with the remembered user
       const main = document.getElementById('main');
       const retry = new Promise((ok) => {
         main.replaceChildren(h('div', { class: 'view' },
@@ -344,6 +377,9 @@ async function boot() {
   await render();
   state.booted = true;
 }
+
+// The service worker keeps the app shell and the checklists for reloading offline (web/sw.js).
+if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch((e) => console.warn('service worker', e));
 
 boot().catch((e) => {
   console.error('CareCampus failed to start', e);
