@@ -617,7 +617,9 @@ int case_item_detail(struct store *db, int64_t institution, const char *id, json
     if (!item)
         return CASE_ERR_NOT_FOUND;
     char doc[64];
-    snprintf(doc, sizeof(doc), "%s", json_string_value(json_object_get(item, "document")) ?: "");
+    const char *doc_id =
+        json_string_value(json_object_get(json_object_get(item, "document"), "identifier"));
+    snprintf(doc, sizeof(doc), "%s", doc_id ? doc_id : "");
     json_t *document = NULL;
     if ((err = case_document_get(db, doc, &document)))
         goto fail;
@@ -680,7 +682,10 @@ static size_t space_at(const char *s)
 {
     if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
         return 1;
-    return memcmp(s, "\xe3\x80\x80", 3) == 0 ? 3 : 0;
+    /* Byte by byte, so that a string ending early is never read past its end. */
+    return (unsigned char)s[0] == 0xe3 && (unsigned char)s[1] == 0x80 && (unsigned char)s[2] == 0x80
+               ? 3
+               : 0;
 }
 
 int case_search(struct store *db, const char *q, const char *document, size_t limit, json_t **out)

@@ -1056,7 +1056,7 @@ int case_pkg_parse(const char *data, size_t len, struct case_pkg *p, struct case
         return CASE_ERR_INVALID;
     }
     json_error_t err;
-    p->root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
+    p->root = json_loadb(data, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
     if (!p->root) {
         snprintf(arg, sizeof(arg), "line %d, column %d: %.100s", err.line, err.column, err.text);
         case_report_add(r, 0, "", "case_bad_json", arg);
