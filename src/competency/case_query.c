@@ -149,8 +149,6 @@ struct edge {
     size_t position; /* of the association */
 };
 
-static size_t *child_pos; /* item positions, for sorting (qsort has no context argument) */
-
 static int edge_order(const void *a, const void *b)
 {
     const struct edge *x = a, *y = b;
@@ -160,8 +158,9 @@ static int edge_order(const void *a, const void *b)
         return x->has_seq ? -1 : 1; /* numbered siblings first */
     if (x->has_seq && x->seq != y->seq)
         return x->seq < y->seq ? -1 : 1;
-    if (child_pos[x->child] != child_pos[y->child])
-        return child_pos[x->child] < child_pos[y->child] ? -1 : 1;
+    /* Items are numbered in package order, so the child's number is its position. */
+    if (x->child != y->child)
+        return x->child < y->child ? -1 : 1;
     return x->position < y->position ? -1 : x->position > y->position;
 }
 
@@ -286,8 +285,6 @@ int case_tree(struct store *db, const char *id, json_t **out)
         goto done;
     size_t n = t.n;
     err = CASE_ERR_NOMEM;
-    child_pos = NULL;
-    size_t *pos = cc_calloc(n + 1, sizeof(*pos));
     t.first = cc_calloc(n + 3, sizeof(*t.first));
     expanded = cc_calloc(n + 1, 1);
     has_parent = cc_calloc(n + 1, 1);
@@ -295,16 +292,10 @@ int case_tree(struct store *db, const char *id, json_t **out)
     stack = cc_calloc(n + 2, sizeof(*stack));
     next = cc_calloc(n + 2, sizeof(*next));
     depth_of = cc_calloc(n + 2, sizeof(*depth_of));
-    if (!pos || !t.first || !expanded || !has_parent || !stack || !next || !depth_of || !list) {
-        cc_free(pos);
+    if (!t.first || !expanded || !has_parent || !stack || !next || !depth_of || !list)
         goto done;
-    }
-    for (size_t i = 0; i < n; i++)
-        pos[i] = i;
-    child_pos = pos;
-    qsort(t.edges, t.nedges, sizeof(*t.edges), edge_order);
-    child_pos = NULL;
-    cc_free(pos);
+    if (t.nedges)
+        qsort(t.edges, t.nedges, sizeof(*t.edges), edge_order);
     for (size_t e = 0; e < t.nedges; e++) {
         t.first[t.edges[e].parent + 1]++;
         has_parent[t.edges[e].child] = 1;
