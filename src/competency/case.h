@@ -168,7 +168,12 @@ int case_document_get(struct store *db, const char *id, json_t **out)
  * an item summary with "depth" (0 at the top), "parent" (null at the top)
  * and "has_children". An item under several parents is listed under each,
  * with its children only the first time ("repeat": true after that); items
- * that are nobody's child come at the top level.
+ * that are nobody's child come at the top level. "item_types" maps the
+ * titles of the item types it defines to their translations. A crosswalk
+ * (a document without items) also has "associations": [{"identifier",
+ * "type", "notes", "translations", "origin", "destination"}], each end
+ * {"identifier", "title", "item": summary or null, "document": brief or
+ * null}.
  */
 int case_tree(struct store *db, const char *id, json_t **out) __attribute__((warn_unused_result));
 

@@ -268,6 +268,101 @@ static int emit(json_t *list, const struct tree *t, size_t i, const char *parent
     return json_array_append_new(list, row) ? CASE_ERR_NOMEM : CASE_OK;
 }
 
+static int item_with_document(struct store *db, const char *id, json_t **out);
+static int document_brief(struct store *db, const char *id, json_t **out);
+
+/* One end of an association: {"identifier", "title", "item": summary or null, "document"}. */
+static int link_end(struct store *db, const json_t *node, json_t **out)
+{
+    *out = NULL;
+    const char *id = json_string_value(json_object_get(node, "identifier"));
+    const char *title = json_string_value(json_object_get(node, "title"));
+    json_t *item = NULL, *doc = NULL;
+    int err = id ? item_with_document(db, id, &item) : CASE_OK;
+    if (!err && item) {
+        doc = json_incref(json_object_get(item, "document"));
+        json_object_del(item, "document");
+    } else if (!err && id) {
+        err = document_brief(db, id, &doc);
+    }
+    if (err) {
+        json_decref(item);
+        json_decref(doc);
+        return err;
+    }
+    *out = json_pack("{s:s?, s:s?, s:o, s:o}", "identifier", id, "title", title, "item",
+                     item ? item : json_null(), "document", doc ? doc : json_null());
+    return *out ? CASE_OK : CASE_ERR_NOMEM;
+}
+
+/*
+ * The associations of a crosswalk (a document without items), each end
+ * resolved to the stored item and its framework when there is one.
+ */
+static int crosswalk_links(struct store *db, const char *doc, json_t *list)
+{
+    struct store_stmt *st;
+    if (store_prepare(db,
+                      "SELECT identifier, type, json FROM case_associations WHERE document_id = ?"
+                      " AND type <> 'isChildOf' ORDER BY position",
+                      &st))
+        return CASE_ERR_STORE;
+    store_bind_text(st, 1, doc);
+    int err;
+    while ((err = store_step(st)) == STORE_ROW) {
+        json_t *a = json_loads(store_col_text(st, 2), 0, NULL), *from = NULL, *to = NULL;
+        if (!a) {
+            err = CASE_ERR_NOMEM;
+            break;
+        }
+        if (!(err = link_end(db, json_object_get(a, "originNodeURI"), &from)))
+            err = link_end(db, json_object_get(a, "destinationNodeURI"), &to);
+        json_t *row = err ? NULL
+                          : json_pack("{s:s, s:s, s:o, s:o, s:o}", "identifier",
+                                      store_col_text(st, 0), "type", store_col_text(st, 1), "notes",
+                                      str_or_null(a, "notes"), "origin", from, "destination", to);
+        if (!err && row)
+            case_set_translations(row, a);
+        else if (!err)
+            err = CASE_ERR_NOMEM;
+        else {
+            json_decref(from);
+            json_decref(to);
+        }
+        json_decref(a);
+        if (err || json_array_append_new(list, row)) {
+            err = err ? err : CASE_ERR_NOMEM;
+            break;
+        }
+    }
+    store_finish(st);
+    if (err == CASE_ERR_NOMEM || err == CASE_ERR_STORE)
+        return err;
+    return err < 0 ? CASE_ERR_STORE : CASE_OK;
+}
+
+/* The item types document DOC defines: title -> translations (or null). */
+static int item_types(struct store *db, const char *doc, json_t *map)
+{
+    struct store_stmt *st;
+    if (store_prepare(db,
+                      "SELECT title, json FROM case_definitions WHERE document_id = ?"
+                      " AND kind = 'CFItemTypes' ORDER BY position",
+                      &st))
+        return CASE_ERR_STORE;
+    store_bind_text(st, 1, doc);
+    int err;
+    while ((err = store_step(st)) == STORE_ROW) {
+        json_t *t = json_loads(store_col_text(st, 1), 0, NULL);
+        json_t *tr = case_ext(t, CASE_EXT_TRANSLATIONS);
+        if (!store_col_is_null(st, 0))
+            json_object_set(map, store_col_text(st, 0), json_is_object(tr) ? tr : json_null());
+        json_decref(t);
+    }
+    store_finish(st);
+    return err < 0 ? CASE_ERR_STORE : CASE_OK;
+}
+
 int case_tree(struct store *db, const char *id, json_t **out)
 {
     *out = NULL;
@@ -364,9 +459,20 @@ int case_tree(struct store *db, const char *id, json_t **out)
         }
     }
     if (!err) {
-        *out = json_pack("{s:O, s:O}", "document", doc, "items", list);
-        if (!*out)
+        json_t *types = json_object(), *links = n ? NULL : json_array();
+        if (!types || (!n && !links))
             err = CASE_ERR_NOMEM;
+        if (!err)
+            err = item_types(db, id, types);
+        if (!err && links)
+            err = crosswalk_links(db, id, links);
+        if (!err && !(*out = json_pack("{s:O, s:O, s:O}", "document", doc, "items", list,
+                                       "item_types", types)))
+            err = CASE_ERR_NOMEM;
+        if (!err && links && json_object_set(*out, "associations", links))
+            err = CASE_ERR_NOMEM;
+        json_decref(types);
+        json_decref(links);
     }
 done:
     json_decref(doc);

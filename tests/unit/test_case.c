@@ -946,6 +946,25 @@ static void crosswalks(void **state)
     assert_int_equal(case_item_detail(f->db, f->inst_a, "ffffffff-ffff-4fff-bfff-ffffffffffff", &d),
                      CASE_ERR_NOT_FOUND);
 
+    /* The crosswalk's own view: each end resolved where it is stored. */
+    json_t *t;
+    assert_int_equal(case_tree(f->db, DOC_X, &t), CASE_OK);
+    json_t *links = json_object_get(t, "associations");
+    assert_int_equal(json_array_size(links), 3);
+    json_t *origin = json_object_get(json_array_get(links, 0), "origin");
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(origin, "item"), "human_coding")),
+        "NT.1");
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(origin, "document"), "identifier")),
+        DOC_B);
+    assert_true(
+        json_is_null(json_object_get(json_object_get(json_array_get(links, 2), "origin"), "item")));
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(json_array_get(links, 2), "destination"), "title")),
+                        "口腔清洁");
+    json_decref(t);
+
     json_t *list;
     assert_int_equal(case_document_list(f->db, &list), CASE_OK);
     assert_int_equal(json_array_size(list), 3);
@@ -988,6 +1007,10 @@ static void tree_in_order(void **state)
         "Hand hygiene");
     assert_string_equal(json_string_value(json_object_get(json_object_get(t, "document"), "title")),
                         "基础照护测试框架");
+    json_t *skill = json_object_get(json_object_get(t, "item_types"), "Skill");
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(skill, "zh-CN"), "title")), "技能");
+    assert_null(json_object_get(t, "associations")); /* a framework, not a crosswalk */
     json_decref(t);
     assert_int_equal(case_tree(f->db, DOC_B, &t), CASE_ERR_NOT_FOUND);
 
