@@ -27,10 +27,12 @@ export const itemName = (it) => loc((l) => {
   return tr.abbreviatedStatement || tr.fullStatement || it.abbreviated_statement || it.full_statement || '';
 });
 
+const LEVEL_WORDS = ['', 'one', 'two', 'three', 'four', 'five'];
+
 /* "Levels 5–3" / "五级至三级" from the 养老护理员 levels an item is required at. */
 function levelsText(levels) {
   const sorted = [...levels].sort((a, b) => b - a);
-  const name = (n) => L(`frameworks.level_${n}`).text();
+  const name = (n) => L(`frameworks.level_${LEVEL_WORDS[n]}`).text();
   const contiguous = sorted.every((n, i) => i === 0 || sorted[i - 1] - n === 1);
   if (sorted.length === 1) return L('frameworks.levels_one', { a: name(sorted[0]) }).text();
   if (contiguous) return L('frameworks.levels_range', { a: name(sorted[0]), b: name(sorted[sorted.length - 1]) }).text();
@@ -417,7 +419,8 @@ function crosswalkView(assoc) {
 
 function relationTag(type) {
   const known = ['exactMatchOf', 'isRelatedTo', 'isPeerOf', 'isPartOf', 'precedes', 'replacedBy', 'exemplar', 'hasSkillLevel', 'isTranslationOf', 'isChildOf'];
-  const label = known.includes(type) ? L(`frameworks.rel_${type}`) : type;
+  // Catalog keys are snake case: exactMatchOf → rel_exact_match_of.
+  const label = known.includes(type) ? L(`frameworks.rel_${type.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`) : type;
   return h('span', { class: `tag tag-relation tag-${type === 'exactMatchOf' ? 'exact' : 'related'}`, dataset: { relation: type } }, label);
 }
 
@@ -563,8 +566,6 @@ function buildTree(tree, items, nodes) {
         it.critical ? criticalTag() : null,
         levelsTag(it.levels),
         it.repeat ? h('span', { class: 'tag tag-neutral' }, L('frameworks.also_here')) : null)));
-    // The indent, through the CSSOM: the CSP forbids style attributes.
-    li.firstChild.style.setProperty('--depth', String(it.depth));
     if (kids) {
       li.setAttribute('aria-expanded', String(it.depth === 0));
       li.append(h('ul', { role: 'group', hidden: it.depth !== 0 }));
