@@ -144,9 +144,9 @@ function renderNav() {
  */
 function fitNav() {
   const root = document.documentElement;
-  const bar = document.querySelector('#site-header .header-bar');
+  const nav = document.getElementById('site-nav');
   root.classList.remove('nav-stacked');
-  if (!document.getElementById('site-nav').hidden && bar.scrollWidth > bar.clientWidth + 1) root.classList.add('nav-stacked');
+  if (!nav.hidden && nav.scrollWidth > nav.clientWidth + 1) root.classList.add('nav-stacked');
 }
 
 function markCurrentNav() {
