@@ -10,6 +10,7 @@ const struct cli_command cli_commands[] = {
     {"serve", "serve the web UI and the API",
      "usage: carecampus serve [--data DIR] [--listen ADDR:PORT] [--db sqlite:PATH]\n"
      "                        [--web-dir DIR] [--threads N] [--quiet] [--xapi-version V]\n"
+     "                        [--forward-interval-ms MS] [--forward-retry-max-ms MS]\n"
      "\n"
      "Serves CareCampus over HTTP. Stops gracefully on SIGTERM or SIGINT: no new\n"
      "connections, requests in flight finish (up to 10 s).\n"
@@ -22,7 +23,11 @@ const struct cli_command cli_commands[] = {
      "  --threads N         worker threads (default: twice the processors, at least 4)\n"
      "  --quiet             no access log\n"
      "  --xapi-version V    the xAPI version (1.0.3 or 2.0.0, the default) that /xapi/ answers\n"
-     "                      with when a request names none (it is refused with a 400 either way)\n",
+     "                      with when a request names none (it is refused with a 400 either way)\n"
+     "  --forward-interval-ms MS   how often statement forwarding looks for work, and the\n"
+     "                      first wait after a failed delivery (default 1000)\n"
+     "  --forward-retry-max-ms MS  the longest wait between failed deliveries, which\n"
+     "                      double until then (default 300000)\n",
      cli_serve},
     {"init", "create the data directory and add an institution",
      "usage: carecampus init [--data DIR] [--db URL] --name-en TEXT --name-zh TEXT --country CC "
@@ -55,12 +60,17 @@ const struct cli_command cli_commands[] = {
      "Writes a consistent copy of the database to FILE using SQLite's online\n"
      "backup; the server may keep running.\n",
      cli_backup},
-    {"xapi", "manage the learning record store's clients; export statements",
+    {"xapi", "manage the learning record store's clients and forwarding; export statements",
      "usage: carecampus xapi client add [--data DIR] [--institution ID] --name NAME\n"
      "                                  --scope SCOPE [SCOPE…] [--json]\n"
      "       carecampus xapi client list [--data DIR] [--institution ID]\n"
      "       carecampus xapi client revoke [--data DIR] [--institution ID] ID\n"
      "       carecampus xapi export [--data DIR] [--institution ID] [--csv] > FILE\n"
+     "       carecampus xapi forward add [--data DIR] [--institution ID] --name NAME --url URL\n"
+     "                                   --key KEY (--secret SECRET | --secret-stdin)\n"
+     "                                   [--version 1.0.3|2.0.0] [--json]\n"
+     "       carecampus xapi forward list [--data DIR] [--institution ID] [--json]\n"
+     "       carecampus xapi forward remove [--data DIR] [--institution ID] ID\n"
      "\n"
      "An LRS client is a program (a VR simulation, H5P, a cmi5 player, another LRS)\n"
      "that sends and reads xAPI statements at /xapi/ with HTTP Basic credentials.\n"
@@ -68,7 +78,12 @@ const struct cli_command cli_commands[] = {
      "profile, all/read, all. The secret is printed once ({\"key\",\"secret\"} with --json).\n"
      "export writes every statement of the institution, oldest first, as JSON lines\n"
      "(or CSV with --csv: id, stored, timestamp, actor, verb, object, registration,\n"
-     "score_scaled, success, completion, duration).\n",
+     "score_scaled, success, completion, duration).\n"
+     "forward sends every statement of the institution on to another LRS (URL is its\n"
+     "xAPI endpoint, KEY and SECRET the credentials it gave you; the secret is stored\n"
+     "encrypted with DIR/secrets.key): at least once, in order, retried until it is\n"
+     "taken. `serve` does the sending. This is how a campus server syncs to the\n"
+     "central one.\n",
      cli_xapi},
     {"framework", "import, export, list or remove competency frameworks (CASE 1.1)",
      "usage: carecampus framework import [--data DIR] [--institution ID] [--check] [--json] FILE\n"
@@ -86,6 +101,40 @@ const struct cli_command cli_commands[] = {
      "it was imported (to stdout, or FILE with --out). The frameworks that come with\n"
      "CareCampus are loaded at every start and cannot be removed. See docs/frameworks.md.\n",
      cli_framework},
+    {"care", "score NEWS2 and the Morse Fall Scale, run the fall detector (teaching, checking)",
+     "usage: carecampus care news2 --rr N --spo2 N [--scale 1|2] --oxygen yes|no --sbp N\n"
+     "                             --pulse N --acvpu A|C|V|P|U --temp N [--json] [--lang L]\n"
+     "       carecampus care morse --history yes|no --secondary yes|no --aid AID --iv yes|no\n"
+     "                             --gait GAIT --mental oriented|forgets\n"
+     "                             [--moderate N] [--high N] [--json] [--lang L]\n"
+     "       carecampus care fall --csv FILE [--all] [--json] [--lang L] [DETECTOR OPTIONS]\n"
+     "\n"
+     "The engines of src/care/ at the command line, for teaching and for checking a\n"
+     "score by hand (docs/care.md). Nothing is stored; no data directory is needed.\n"
+     "\n"
+     "news2  scores one set of observations on the NEWS2 chart (Royal College of\n"
+     "       Physicians, 2017): each parameter, the total, the clinical risk and the\n"
+     "       response. --rr breaths/min, --spo2 %, --sbp mmHg, --pulse beats/min are\n"
+     "       whole numbers; --temp is in °C, read to one decimal (38.05 scores as 38.1);\n"
+     "       --acvpu C is new confusion; --scale 2 (default 1) only for a prescribed\n"
+     "       SpO2 target of 88-92 %. Impossible readings are refused.\n"
+     "morse  scores the Morse Fall Scale (Morse 1989). AID: none, bed-rest,\n"
+     "       nurse-assist (0); crutches, cane, walker (15); furniture (30). GAIT:\n"
+     "       normal, bed-rest, wheelchair (0); weak (10); impaired (20). High risk from\n"
+     "       --high (default 45), moderate from --moderate (default 25).\n"
+     "fall   runs the fall detector over a CSV of t,ax,ay,az (ms; g) with an optional\n"
+     "       header row naming those columns (FILE - reads standard input), and prints\n"
+     "       the falls; --all also the impacts and the candidates dismissed. Detector\n"
+     "       options and defaults: --impact G (3.0), --freefall G (0.6),\n"
+     "       --require-freefall, --settle MS (1000), --still MS (2000), --window MS\n"
+     "       (10000), --still-sd G (0.10), --lying DEG (60), --up x|y|z|X,Y,Z (y),\n"
+     "       --max-gap MS (1000).\n"
+     "\n"
+     "The text is in the language of --lang (en or zh-CN), else of LC_ALL, LC_MESSAGES\n"
+     "or LANG (zh... is Chinese); --json prints one line of language-free ids.\n"
+     "Exit status: 0 done, 1 the CSV cannot be read or is malformed, 2 a missing,\n"
+     "malformed or impossible value.\n",
+     cli_care},
     {"version", "print the version", "usage: carecampus version\n", cli_version},
     {"help", "list the commands, or explain one", "usage: carecampus help [COMMAND]\n", cli_help},
     {NULL, NULL, NULL, NULL},

@@ -90,4 +90,14 @@ void api_case_item(struct http_request *req);
 void api_case_association(struct http_request *req);
 void api_case_item_associations(struct http_request *req);
 
+/* Statement forwarding (api_forward.c); the target's JSON shape is shared with the CLI. */
+struct xapi_forward_target;
+json_t *api_forward_target_json(const struct xapi_forward_target *t);
+void api_xapi_forwarding_list(struct http_request *req);
+void api_xapi_forwarding_create(struct http_request *req);
+void api_xapi_forwarding_get(struct http_request *req);
+void api_xapi_forwarding_update(struct http_request *req);
+void api_xapi_forwarding_delete(struct http_request *req);
+void api_xapi_forwarding_retry(struct http_request *req);
+
 #endif

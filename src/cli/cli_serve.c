@@ -1,4 +1,5 @@
 #include <getopt.h>
+#include <sodium.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,8 @@
 #include "cli/cli.h"
 #include "http/server.h"
 #include "util/log.h"
+#include "util/seal.h"
+#include "xapi/forward.h"
 #include "util/banned.h"
 
 /* Splits "ADDR:PORT" or "[V6ADDR]:PORT" into ADDR and PORT; -1 when malformed. */
@@ -39,14 +42,20 @@ static int parse_listen(const char *s, char *addr, size_t size, uint16_t *port)
 
 int cli_serve(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"data", required_argument, NULL, 'd'},         {"listen", required_argument, NULL, 'l'},
-        {"db", required_argument, NULL, 'b'},           {"web-dir", required_argument, NULL, 'w'},
-        {"threads", required_argument, NULL, 't'},      {"quiet", no_argument, NULL, 'q'},
-        {"xapi-version", required_argument, NULL, 'x'}, {NULL, 0, NULL, 0}};
+    static const struct option options[] = {{"data", required_argument, NULL, 'd'},
+                                            {"listen", required_argument, NULL, 'l'},
+                                            {"db", required_argument, NULL, 'b'},
+                                            {"web-dir", required_argument, NULL, 'w'},
+                                            {"threads", required_argument, NULL, 't'},
+                                            {"quiet", no_argument, NULL, 'q'},
+                                            {"xapi-version", required_argument, NULL, 'x'},
+                                            {"forward-interval-ms", required_argument, NULL, 'F'},
+                                            {"forward-retry-max-ms", required_argument, NULL, 'R'},
+                                            {NULL, 0, NULL, 0}};
     const char *data = "./data", *listen = "127.0.0.1:8080", *db_url = NULL, *web_dir = NULL;
     unsigned threads = 0;
     enum xapi_version xapi_default = XAPI_V20;
+    int64_t forward_interval = 1000, forward_retry_max = 300000;
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -75,6 +84,18 @@ int cli_serve(int argc, char **argv)
             if (!(xapi_default = xapi_version_parse(optarg)))
                 return cli_usage_error("serve", "--xapi-version takes 1.0.3 or 2.0.0");
             break;
+        case 'F':
+            forward_interval = cli_parse_id(optarg);
+            if (!forward_interval || forward_interval > 3600000)
+                return cli_usage_error("serve", "--forward-interval-ms takes a number of "
+                                                "milliseconds from 1 to 3600000");
+            break;
+        case 'R':
+            forward_retry_max = cli_parse_id(optarg);
+            if (!forward_retry_max || forward_retry_max > 86400000)
+                return cli_usage_error("serve", "--forward-retry-max-ms takes a number of "
+                                                "milliseconds from 1 to 86400000");
+            break;
         default:
             return cli_usage_error("serve", "unknown option '%s'", argv[optind - 1]);
         }
@@ -85,6 +106,9 @@ int cli_serve(int argc, char **argv)
     uint16_t port;
     if (parse_listen(listen, addr, sizeof(addr), &port))
         return cli_usage_error("serve", "--listen takes ADDR:PORT, such as 127.0.0.1:8080");
+    if (forward_retry_max < forward_interval)
+        return cli_usage_error("serve", "--forward-retry-max-ms must be at least "
+                                        "--forward-interval-ms");
 
     struct store *db;
     if (cli_open(data, db_url, &db))
@@ -94,6 +118,12 @@ int cli_serve(int argc, char **argv)
         LOG_WARN("serve: the database has no institution yet; run 'carecampus demo' or "
                  "'carecampus init' to add one");
     store_close(&db);
+    static unsigned char seal_key[SEAL_KEY_BYTES];
+    if (seal_key_load(data, seal_key)) {
+        fprintf(stderr, "carecampus serve: cannot read or create the key file %s/%s\n", data,
+                SEAL_KEY_FILE);
+        return CLI_FAIL;
+    }
 
     char url[4096];
     cli_db_url(data, db_url, url, sizeof(url));
@@ -111,6 +141,15 @@ int cli_serve(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    /* Started before the HTTP threads: it initialises libcurl, which must happen first. */
+    struct xapi_forwarder *forwarder;
+    struct xapi_forwarder_options fo = {pool, seal_key, forward_interval, forward_retry_max};
+    if (xapi_forwarder_start(&fo, &forwarder)) {
+        store_pool_free(&pool);
+        fprintf(stderr, "carecampus serve: cannot start statement forwarding\n");
+        return CLI_FAIL;
+    }
+
     struct http_server_options o = {.address = addr,
                                     .port = port,
                                     .threads = threads,
@@ -118,9 +157,12 @@ int cli_serve(int argc, char **argv)
                                     .pool = pool,
                                     .routes = api_routes,
                                     .nroutes = api_routes_count,
-                                    .xapi_default = xapi_default};
+                                    .xapi_default = xapi_default,
+                                    .seal_key = seal_key,
+                                    .forwarder = forwarder};
     struct http_server *server;
     if (http_server_start(&o, &server)) {
+        xapi_forwarder_stop(&forwarder);
         store_pool_free(&pool);
         fprintf(stderr, "carecampus serve: cannot listen on %s\n", listen);
         return CLI_FAIL;
@@ -134,6 +176,9 @@ int cli_serve(int argc, char **argv)
     sigwait(&stop, &sig);
     LOG_INFO("serve: stopping (signal %d)", sig);
     http_server_stop(&server, 10000);
+    /* After the server: its handlers wake the forwarder until their last request is done. */
+    xapi_forwarder_stop(&forwarder);
+    sodium_memzero(seal_key, sizeof(seal_key));
     store_pool_free(&pool);
     LOG_INFO("serve: stopped");
     log_flush_stop();

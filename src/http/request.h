@@ -20,6 +20,7 @@ struct MHD_Response;
 struct http_route;
 struct store_pool;
 struct auth_ratelimit;
+struct xapi_forwarder;
 
 /* What handlers share: set up by the server, read by handlers through req->ctx. */
 struct http_context {
@@ -30,6 +31,8 @@ struct http_context {
     size_t nroutes;
     const char *web_dir;            /* serve web/ from here instead of the embedded copy */
     enum xapi_version xapi_default; /* what an xAPI reply says when the request named no version */
+    const unsigned char *seal_key;  /* seals stored credentials (util/seal.h); NULL: none */
+    struct xapi_forwarder *forwarder; /* woken when forwarding targets change; may be NULL */
 };
 
 enum http_method {

@@ -465,6 +465,8 @@ int http_server_start(const struct http_server_options *o, struct http_server **
     s->ctx.nroutes = o->nroutes;
     s->ctx.web_dir = o->web_dir;
     s->ctx.xapi_default = o->xapi_default ? o->xapi_default : XAPI_V20;
+    s->ctx.seal_key = o->seal_key;
+    s->ctx.forwarder = o->forwarder;
     s->ctx.login_by_account = auth_ratelimit_new(5, 15 * 60);
     s->ctx.login_by_address = auth_ratelimit_new(20, 15 * 60);
     if (!s->ctx.login_by_account || !s->ctx.login_by_address || http_static_init())

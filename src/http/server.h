@@ -20,7 +20,9 @@ struct http_server_options {
     struct store_pool *pool;
     const struct http_route *routes;
     size_t nroutes;
-    enum xapi_version xapi_default; /* 0: 2.0 */
+    enum xapi_version xapi_default;   /* 0: 2.0 */
+    const unsigned char *seal_key;    /* for handlers that store credentials (util/seal.h) */
+    struct xapi_forwarder *forwarder; /* statement forwarding, woken by its handlers; may be NULL */
 };
 
 struct http_server;

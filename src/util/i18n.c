@@ -56,6 +56,22 @@ static const struct i18n_message messages[] = {
     {"csv_unterminated", {"A quoted field is never closed.", "有带引号的字段没有闭合。"}},
     {"field_required", {"This field is required.", "此项为必填项。"}},
     {"forbidden", {"Your role does not allow this.", "您的角色无权执行此操作。"}},
+    {"forward_flag_invalid", {"This must be true or false.", "此项须为 true 或 false。"}},
+    {"forward_key_invalid",
+     {"The key must be 1 to 256 characters, without a colon or control characters.",
+      "客户端标识（Key）须为 1 到 256 个字符，不能含冒号或控制字符。"}},
+    {"forward_name_length",
+     {"The name must be 1 to 100 characters.", "名称须为 1 到 100 个字符。"}},
+    {"forward_secret_invalid",
+     {"The secret must be 1 to 256 characters, without control characters.",
+      "密钥（Secret）须为 1 到 256 个字符，不能含控制字符。"}},
+    {"forward_url_invalid",
+     {"The address must be an http:// or https:// URL of at most 2048 characters, such as "
+      "https://lrs.example.edu/xapi/, without a user name, password, query (?) or fragment (#).",
+      "地址须为以 http:// 或 https:// 开头、不超过 2048 个字符的网址，例如 "
+      "https://lrs.example.edu/xapi/，且不能包含用户名、密码、查询部分（?）或片段（#）。"}},
+    {"forward_version_invalid",
+     {"The xAPI version must be 1.0.3 or 2.0.0.", "xAPI 版本须为 1.0.3 或 2.0.0。"}},
     /* %d: the number of problems found. */
     {"import_failed",
      {"Problems found: %d. Nothing was imported; correct the file and import it again.",

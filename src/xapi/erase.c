@@ -6,6 +6,7 @@
 #include "util/secret.h"
 #include "util/timeutil.h"
 #include "xapi/document.h"
+#include "xapi/forward.h"
 #include "util/banned.h"
 
 static int run(struct store *db, const char *sql, int64_t institution, const char *key,
@@ -34,6 +35,9 @@ int xapi_erase_agent(struct store *db, int64_t institution, const char *agent_ke
                   "DELETE FROM xapi_statements WHERE institution_id = ?1 AND seq IN (SELECT seq"
                   " FROM xapi_statement_agents WHERE institution_id = ?1 AND agent = ?2)",
                   institution, agent_key, &counts->statements);
+    /* Erasing the newest statements frees their numbers: no forwarding cursor may stay past. */
+    if (!err)
+        err = xapi_forward_clamp(db);
     if (!err) {
         struct store_stmt *st;
         err = store_prepare(db,

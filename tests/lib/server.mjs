@@ -47,11 +47,13 @@ function mustCli(args, opts) {
 /*
  * Starts a server. With {demo: true} the data directory is seeded with the demo
  * college first. Returns {url, port, dataDir, stop(), addInstitution(), addUser()}.
+ * To restart a stopped server on its data, pass {dataDir, port} of the first
+ * (stopped with {keepData: true}): the same directory and address.
  */
-export async function startServer({ demo = false, extraArgs = [] } = {}) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'carecampus-test-'));
+export async function startServer({ demo = false, extraArgs = [], dataDir: reuse, port: fixedPort } = {}) {
+  const dataDir = reuse ?? mkdtempSync(join(tmpdir(), 'carecampus-test-'));
   if (demo) mustCli(['demo'], { dataDir });
-  const port = await freePort();
+  const port = fixedPort ?? await freePort();
   const proc = spawn(binaryPath(), ['serve', '--data', dataDir, '--listen', `127.0.0.1:${port}`, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -23,6 +23,7 @@ const ROUTES = [
   { re: /^\/classes\/(\d+)$/, page: 'class', roles: ['admin', 'teacher'], keys: ['id'] },
   { re: /^\/lrs\/statements$/, page: 'statements', roles: ['admin', 'teacher'] },
   { re: /^\/lrs\/clients$/, page: 'lrs-clients', roles: ['admin'] },
+  { re: /^\/lrs\/clients\/forwarding$/, page: 'lrs-forwarding', roles: ['admin'] },
   { re: /^\/frameworks$/, page: 'frameworks', roles: ALL },
   { re: /^\/frameworks\/items\/([0-9a-f-]{36})$/, page: 'frameworks', roles: ALL, keys: ['item'] },
   { re: /^\/frameworks\/([0-9a-f-]{36})$/, page: 'frameworks', roles: ALL, keys: ['id'] },

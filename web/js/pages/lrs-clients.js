@@ -127,11 +127,21 @@ export async function mount(root, ctx) {
       copyButton(L('lrs.copy'), L('lrs.copy_endpoint'), xapiEndpoint, { dataset: { copy: 'endpoint-page' } })));
   endpointInfo.classList.add('card-info', 'endpoint-card');
 
+  // Statements can also go out: forwarding to another LRS has its own page.
+  const forwarding = card(null,
+    h('div', { class: 'endpoint-row' },
+      h('div', { class: 'endpoint-text' },
+        h('p', { class: 'endpoint-label' }, L('forwarding.link_title')),
+        h('p', { class: 'hint' }, L('forwarding.link_body'))),
+      h('a', { href: '/lrs/clients/forwarding', class: 'btn btn-secondary', dataset: { link: 'forwarding' } }, L('forwarding.link'))));
+  forwarding.classList.add('card-info', 'forward-link-card');
+
   root.append(
     pageHeader(L('lrs.clients.title'), { actions: newBtn, lead: L('lrs.clients.lead') }),
     secretSlot,
     endpointInfo,
-    h('div', { class: 'card card-flush' }, count, listArea));
+    h('div', { class: 'card card-flush' }, count, listArea),
+    forwarding);
 
   await reload();
 
