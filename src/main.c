@@ -85,6 +85,22 @@ const struct cli_command cli_commands[] = {
      "taken. `serve` does the sending. This is how a campus server syncs to the\n"
      "central one.\n",
      cli_xapi},
+    {"framework", "import, export, list or remove competency frameworks (CASE 1.1)",
+     "usage: carecampus framework import [--data DIR] [--institution ID] [--check] [--json] FILE\n"
+     "       carecampus framework export [--data DIR] [--out FILE] ID\n"
+     "       carecampus framework list [--data DIR] [--json]\n"
+     "       carecampus framework remove [--data DIR] [--institution ID] ID\n"
+     "\n"
+     "A framework is a CASE 1.1 package: a JSON file with a CFDocument, CFItems,\n"
+     "CFAssociations, CFDefinitions and CFRubrics (at most 32 MiB; FILE - reads stdin).\n"
+     "import checks the whole package first and prints every problem with its JSON\n"
+     "path (CFItems[12].identifier); it imports all of it or nothing, and exits 1 on\n"
+     "errors. --check only checks. Importing a framework that is already stored\n"
+     "replaces it. With --institution the framework belongs to that college (only it\n"
+     "may replace or remove it); without, to the server. export writes the package as\n"
+     "it was imported (to stdout, or FILE with --out). The frameworks that come with\n"
+     "CareCampus are loaded at every start and cannot be removed. See docs/frameworks.md.\n",
+     cli_framework},
     {"care", "score NEWS2 and the Morse Fall Scale, run the fall detector (teaching, checking)",
      "usage: carecampus care news2 --rr N --spo2 N [--scale 1|2] --oxygen yes|no --sbp N\n"
      "                             --pulse N --acvpu A|C|V|P|U --temp N [--json] [--lang L]\n"

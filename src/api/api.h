@@ -75,6 +75,24 @@ void api_xapi_agent_profile_put(struct http_request *req);
 void api_xapi_agent_profile_post(struct http_request *req);
 void api_xapi_agent_profile_get(struct http_request *req);
 void api_xapi_agent_profile_delete(struct http_request *req);
+/* Competency frameworks (api_frameworks.c) and the CASE 1.1 provider (api_case.c). */
+void api_frameworks_list(struct http_request *req);
+void api_frameworks_import(struct http_request *req);
+void api_frameworks_search(struct http_request *req);
+void api_frameworks_item(struct http_request *req);
+void api_frameworks_get(struct http_request *req);
+void api_frameworks_package(struct http_request *req);
+void api_frameworks_delete(struct http_request *req);
+void api_alignments_list(struct http_request *req);
+void api_alignments_create(struct http_request *req);
+void api_alignments_delete(struct http_request *req);
+void api_alignments_activities(struct http_request *req);
+void api_case_documents(struct http_request *req);
+void api_case_document(struct http_request *req);
+void api_case_package(struct http_request *req);
+void api_case_item(struct http_request *req);
+void api_case_association(struct http_request *req);
+void api_case_item_associations(struct http_request *req);
 
 /* Statement forwarding (api_forward.c); the target's JSON shape is shared with the CLI. */
 struct xapi_forward_target;

@@ -55,6 +55,24 @@ const struct http_route api_routes[] = {
     {HTTP_POST, "/xapi/agents/profile", api_xapi_agent_profile_post, HTTP_XAPI | HTTP_BODY_LARGE},
     {HTTP_GET, "/xapi/agents/profile", api_xapi_agent_profile_get, HTTP_XAPI},
     {HTTP_DELETE, "/xapi/agents/profile", api_xapi_agent_profile_delete, HTTP_XAPI},
+    /* Competency frameworks; "search" and "items" come before ":id". */
+    {HTTP_GET, "/api/frameworks", api_frameworks_list, 0},
+    {HTTP_POST, "/api/frameworks", api_frameworks_import, HTTP_BODY_PACKAGE},
+    {HTTP_GET, "/api/frameworks/search", api_frameworks_search, 0},
+    {HTTP_GET, "/api/frameworks/items/:id", api_frameworks_item, 0},
+    {HTTP_GET, "/api/frameworks/:id", api_frameworks_get, 0},
+    {HTTP_DELETE, "/api/frameworks/:id", api_frameworks_delete, 0},
+    {HTTP_GET, "/api/frameworks/:id/package", api_frameworks_package, 0},
+    {HTTP_GET, "/api/alignments", api_alignments_list, 0},
+    {HTTP_POST, "/api/alignments", api_alignments_create, 0},
+    {HTTP_DELETE, "/api/alignments", api_alignments_delete, 0},
+    {HTTP_GET, "/api/alignments/activities", api_alignments_activities, 0},
+    {HTTP_GET, "/ims/case/v1p1/CFDocuments", api_case_documents, HTTP_PUBLIC},
+    {HTTP_GET, "/ims/case/v1p1/CFDocuments/:id", api_case_document, HTTP_PUBLIC},
+    {HTTP_GET, "/ims/case/v1p1/CFPackages/:id", api_case_package, HTTP_PUBLIC},
+    {HTTP_GET, "/ims/case/v1p1/CFItems/:id", api_case_item, HTTP_PUBLIC},
+    {HTTP_GET, "/ims/case/v1p1/CFAssociations/:id", api_case_association, HTTP_PUBLIC},
+    {HTTP_GET, "/ims/case/v1p1/CFItemAssociations/:id", api_case_item_associations, HTTP_PUBLIC},
 };
 
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -29,6 +29,7 @@ int cli_demo(int argc, char **argv);
 int cli_user(int argc, char **argv);
 int cli_backup(int argc, char **argv);
 int cli_xapi(int argc, char **argv);
+int cli_framework(int argc, char **argv);
 int cli_care(int argc, char **argv);
 int cli_checkoff(int argc, char **argv);
 int cli_version(int argc, char **argv);
@@ -45,7 +46,9 @@ int cli_print_help(const char *name);
 
 /*
  * Opens the database of data directory DATA (created if needed), or DB_URL
- * when given, and applies the migrations. Prints why on failure.
+ * when given, applies the migrations and loads the bundled competency
+ * frameworks that are missing or older than this binary's. Prints why on
+ * failure.
  */
 int cli_open(const char *data, const char *db_url, struct store **out)
     __attribute__((warn_unused_result));

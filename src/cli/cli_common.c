@@ -8,6 +8,7 @@
 
 #include "auth/account.h"
 #include "cli/cli.h"
+#include "competency/bundled.h"
 #include "util/banned.h"
 
 const struct cli_command *cli_find(const char *name)
@@ -61,6 +62,13 @@ int cli_open(const char *data, const char *db_url, struct store **out)
     }
     if (store_migrate(*out)) {
         fprintf(stderr, "carecampus: cannot bring the database schema up to date\n");
+        store_close(out);
+        return CLI_FAIL;
+    }
+    /* The frameworks that come with CareCampus: loaded when missing or older than this binary's. */
+    struct case_bundled_result loaded;
+    if (case_bundled_load(*out, &loaded)) {
+        fprintf(stderr, "carecampus: cannot load the bundled competency frameworks\n");
         store_close(out);
         return CLI_FAIL;
     }

@@ -8,6 +8,8 @@ size_t http_route_body_max(const struct http_route *route)
 {
     if (!route)
         return 0;
+    if (route->flags & HTTP_BODY_PACKAGE)
+        return HTTP_PACKAGE_MAX;
     if (route->flags & HTTP_BODY_LARGE)
         return HTTP_LARGE_MAX;
     return route->flags & HTTP_BODY_CSV ? HTTP_CSV_MAX : HTTP_JSON_MAX;

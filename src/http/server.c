@@ -59,9 +59,11 @@ static int is_xapi(const char *path)
     return strncmp(path, "/xapi/", 6) == 0 || strcmp(path, "/xapi") == 0;
 }
 
+/* /api/ (the app), /xapi/ (the LRS) and /ims/ (1EdTech services such as the CASE provider). */
 static int is_api(const char *path)
 {
-    return strncmp(path, "/api/", 5) == 0 || strcmp(path, "/api") == 0 || is_xapi(path);
+    return strncmp(path, "/api/", 5) == 0 || strcmp(path, "/api") == 0 || is_xapi(path) ||
+           strncmp(path, "/ims/", 5) == 0;
 }
 
 static void allow_header(struct http_request *req, unsigned allowed)
@@ -372,7 +374,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                  req->param_buf, sizeof(req->param_buf), &allowed);
         size_t max = http_route_body_max(req->route);
         buf_init(&req->body, max);
-        buf_init(&req->out, 16u << 20);
+        /* A reply may be as large as the largest body it gives back (a 32 MiB CASE package). */
+        buf_init(&req->out, 48u << 20);
         buf_init(&req->headers, 4096);
         *con_cls = req;
         atomic_fetch_add(&srv->in_flight, 1);

@@ -246,8 +246,9 @@ static void api_routes_are_sound(void **state)
     for (size_t i = 0; i < api_routes_count; i++) {
         const struct http_route *r = &api_routes[i];
         int xapi = strncmp(r->pattern, "/xapi/", 6) == 0;
-        if (strncmp(r->pattern, "/api/", 5) != 0 && !xapi)
-            fail_msg("route %s is outside /api/ and /xapi/", r->pattern);
+        int ims = strncmp(r->pattern, "/ims/", 5) == 0; /* 1EdTech services: the CASE provider */
+        if (strncmp(r->pattern, "/api/", 5) != 0 && !xapi && !ims)
+            fail_msg("route %s is outside /api/, /xapi/ and /ims/", r->pattern);
         /* xAPI resources authenticate LRS clients, never sessions, and the other way round. */
         if (xapi != !!(r->flags & (HTTP_XAPI | HTTP_XAPI_OPEN)))
             fail_msg("route %s has the wrong kind of authentication", r->pattern);
@@ -320,9 +321,19 @@ static void api_routes_known_entries(void **state)
                          sizeof(buf), &allowed);
     assert_null(r);
     assert_int_equal(allowed, HTTP_GET | HTTP_HEAD | HTTP_POST);
-    /* Only the health check and logging in need no session. */
+    r = http_route_match(api_routes, api_routes_count, HTTP_POST, "/api/frameworks", param, buf,
+                         sizeof(buf), &allowed);
+    assert_non_null(r);
+    assert_int_equal(http_route_body_max(r), HTTP_PACKAGE_MAX);
+    /*
+     * Only the health check, logging in and the read-only CASE provider (frameworks are
+     * published by design) need no session.
+     */
     for (size_t i = 0; i < api_routes_count; i++) {
         if (!(api_routes[i].flags & HTTP_PUBLIC))
+            continue;
+        if (strncmp(api_routes[i].pattern, "/ims/case/v1p1/", 15) == 0 &&
+            api_routes[i].methods == HTTP_GET)
             continue;
         if (strcmp(api_routes[i].pattern, "/api/health") != 0 &&
             !(strcmp(api_routes[i].pattern, "/api/session") == 0 &&

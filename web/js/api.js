@@ -11,7 +11,7 @@ export function setCsrf(token) { csrfToken = token || ''; }
 export function setUnauthenticatedHandler(fn) { onUnauthenticated = fn; }
 
 export class ApiError extends Error {
-  constructor({ status = 0, code = 'unknown', message = '', field = null, rows = null, retryAfter = null }) {
+  constructor({ status = 0, code = 'unknown', message = '', field = null, rows = null, retryAfter = null, body = null }) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
@@ -19,6 +19,7 @@ export class ApiError extends Error {
     this.field = field;
     this.rows = rows;
     this.retryAfter = retryAfter;
+    this.body = body; // the whole JSON reply (e.g. the report of a framework import)
   }
 }
 
@@ -42,6 +43,7 @@ function toError(status, headers, json) {
     field: typeof e.field === 'string' ? e.field : null,
     rows: Array.isArray(e.rows) ? e.rows : null,
     retryAfter,
+    body: json && typeof json === 'object' ? json : null,
   });
 }
 

@@ -26,13 +26,17 @@ const ROUTES = [
   { re: /^\/lrs\/clients\/forwarding$/, page: 'lrs-forwarding', roles: ['admin'] },
   { re: /^\/checkoffs$/, page: 'checkoff', roles: ['admin', 'teacher'] },
   { re: /^\/checkoffs\/mine$/, page: 'checkoff-mine', roles: ['student'] },
+  { re: /^\/frameworks$/, page: 'frameworks', roles: ALL },
+  { re: /^\/frameworks\/items\/([0-9a-f-]{36})$/, page: 'frameworks', roles: ALL, keys: ['item'] },
+  { re: /^\/frameworks\/([0-9a-f-]{36})$/, page: 'frameworks', roles: ALL, keys: ['id'] },
+  { re: /^\/alignments$/, page: 'alignments', roles: ['admin'] },
 ];
 
 const NAV = {
-  admin: [['/users', 'nav.users'], ['/classes', 'nav.classes'], ['/checkoffs', 'nav.checkoffs'], ['/lrs/statements', 'nav.learning_records'], ['/lrs/clients', 'nav.lrs_clients'], ['/profile', 'nav.profile']],
-  teacher: [['/classes', 'nav.my_classes'], ['/checkoffs', 'nav.checkoffs'], ['/lrs/statements', 'nav.learning_records'], ['/profile', 'nav.profile']],
-  student: [['/checkoffs/mine', 'nav.my_checkoffs'], ['/profile', 'nav.profile']],
-  verifier: [['/profile', 'nav.profile']],
+  admin: [['/users', 'nav.users'], ['/classes', 'nav.classes'], ['/checkoffs', 'nav.checkoffs'], ['/lrs/statements', 'nav.learning_records'], ['/lrs/clients', 'nav.lrs_clients'], ['/frameworks', 'nav.frameworks'], ['/alignments', 'nav.alignments'], ['/profile', 'nav.profile']],
+  teacher: [['/classes', 'nav.my_classes'], ['/checkoffs', 'nav.checkoffs'], ['/lrs/statements', 'nav.learning_records'], ['/frameworks', 'nav.frameworks'], ['/profile', 'nav.profile']],
+  student: [['/checkoffs/mine', 'nav.my_checkoffs'], ['/frameworks', 'nav.frameworks'], ['/profile', 'nav.profile']],
+  verifier: [['/frameworks', 'nav.frameworks'], ['/profile', 'nav.profile']],
 };
 
 export function landingPath(user) {
@@ -166,6 +170,17 @@ function renderNav() {
   markCurrentNav();
 }
 
+/*
+ * When the links do not fit beside the brand and the tools (many pages, long English words),
+ * they take a row of their own, as on a tablet, rather than push the page sideways.
+ */
+function fitNav() {
+  const root = document.documentElement;
+  const nav = document.getElementById('site-nav');
+  root.classList.remove('nav-stacked');
+  if (!nav.hidden && nav.scrollWidth > nav.clientWidth + 1) root.classList.add('nav-stacked');
+}
+
 function markCurrentNav() {
   const path = location.pathname;
   for (const a of document.querySelectorAll('#site-nav .nav-link')) {
@@ -218,6 +233,7 @@ function renderShell() {
   document.body.classList.toggle('is-anonymous', !state.session);
   renderNav();
   renderUserMenu();
+  fitNav();
 }
 
 function applyTitle() {
@@ -341,6 +357,9 @@ async function boot() {
   document.getElementById('skip-link').replaceChildren(h('span', L('shell.skip_to_main')));
   document.getElementById('brand-name').replaceChildren(h('span', L('app.name')));
   onLangChange(applyTitle);
+  onLangChange(fitNav);
+  let fitting = 0;
+  window.addEventListener('resize', () => { cancelAnimationFrame(fitting); fitting = requestAnimationFrame(fitNav); });
   renderLangSwitch();
   interceptLinks();
   document.addEventListener('click', (e) => {
