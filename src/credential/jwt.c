@@ -92,6 +92,7 @@ static EVP_PKEY *jwk_pkey(const json_t *jwk, const char *alg, char *why, size_t 
     BIGNUM *n = NULL, *e = NULL;
     unsigned char *a = NULL, *b = NULL;
     size_t la = 0, lb = 0;
+    unsigned char point[65]; /* the builder keeps a pointer to it until to_param */
     if (!bld)
         goto done;
     if (strcmp(alg, "RS256") == 0) {
@@ -123,7 +124,6 @@ static EVP_PKEY *jwk_pkey(const json_t *jwk, const char *alg, char *why, size_t 
             snprintf(why, why_size, "the EC key is malformed");
             goto done;
         }
-        unsigned char point[65];
         point[0] = 0x04;
         memcpy(point + 1, a, 32);
         memcpy(point + 33, b, 32);
