@@ -75,6 +75,11 @@ static int cmp_quad(const void *x, const void *y)
     return c;
 }
 
+int rdf_quad_compare(const struct rdf_quad *a, const struct rdf_quad *b)
+{
+    return cmp_quad(a, b);
+}
+
 void rdf_dataset_dedupe(struct rdf_dataset *d)
 {
     if (d->len < 2)
@@ -263,11 +268,11 @@ static int read_escaped(struct parser *ps, char close, int echar)
     buf_reset(&ps->tmp);
     while (ps->p < ps->end && *ps->p != close) {
         char c = *ps->p++;
-        if (c == '\n' || c == '\r')
-            return RDF_ERR_SYNTAX;
+        if (c == '\n' || c == '\r' || c == 0)
+            return RDF_ERR_SYNTAX; /* strings here are NUL-terminated */
         if (c != '\\') {
-            if (!echar && (c == ' ' || c == '<' || c == '"' || c == '{' || c == '}' || c == '|' ||
-                           c == '^' || c == '`'))
+            if (!echar && ((unsigned char)c <= 0x20 || c == '<' || c == '"' || c == '{' ||
+                           c == '}' || c == '|' || c == '^' || c == '`'))
                 return RDF_ERR_SYNTAX;
             if (buf_addc(&ps->tmp, c))
                 return RDF_ERR_NOMEM;
@@ -319,6 +324,10 @@ static int read_term(struct parser *ps, struct rdf_term *t, int literal_ok)
         t->kind = RDF_IRI;
         if (!strchr(ps->tmp.data, ':'))
             return RDF_ERR_SYNTAX;
+        /* What a \u escape brought in must be allowed in an IRI too. */
+        for (const unsigned char *c = (const unsigned char *)ps->tmp.data; *c; c++)
+            if (*c <= 0x20 || strchr("<>\"{}|^`\\", *c) || *c == 0x7f)
+                return RDF_ERR_SYNTAX;
         return keep(ps, ps->tmp.data, ps->tmp.len, &t->value);
     }
     if (*ps->p == '_') {
@@ -326,8 +335,11 @@ static int read_term(struct parser *ps, struct rdf_term *t, int literal_ok)
             return RDF_ERR_SYNTAX;
         ps->p += 2;
         const char *start = ps->p;
-        while (ps->p < ps->end && *ps->p != ' ' && *ps->p != '\t' && *ps->p != '\n' &&
-               *ps->p != '\r' && *ps->p != '<' && *ps->p != '"')
+        /* PN_CHARS: letters, digits, '_', '-', '.', and any non-ASCII character. */
+        while (ps->p < ps->end &&
+               ((*ps->p >= 'a' && *ps->p <= 'z') || (*ps->p >= 'A' && *ps->p <= 'Z') ||
+                (*ps->p >= '0' && *ps->p <= '9') || *ps->p == '_' || *ps->p == '-' ||
+                *ps->p == '.' || (unsigned char)*ps->p >= 0x80))
             ps->p++;
         /* A label may not end with '.', which then ends the statement. */
         while (ps->p > start && ps->p[-1] == '.')

@@ -70,6 +70,9 @@ void rdf_dataset_release(struct rdf_dataset *d);
 int rdf_dataset_add(struct rdf_dataset *d, const struct rdf_quad *q)
     __attribute__((warn_unused_result));
 
+/* Orders quads (for sorting and finding repeats): <0, 0, >0 like strcmp. */
+int rdf_quad_compare(const struct rdf_quad *a, const struct rdf_quad *b);
+
 /* Removes repeated quads (a dataset is a set); the order of the rest changes. */
 void rdf_dataset_dedupe(struct rdf_dataset *d);
 

@@ -119,8 +119,10 @@ static int serialize_sorted(struct canon *c, const size_t *qs, size_t n, struct 
         lines[i] = all.data + offs[i];
     qsort(lines, n, sizeof(*lines), cmp_lines);
     for (size_t i = 0; i < n; i++) {
-        /* A dataset is a set: a line equal to the one before is the same quad again. */
-        if (i && strcmp(lines[i], lines[i - 1]) == 0)
+        /* A dataset is a set: in the final form (where blank nodes have unique labels) a line
+         * equal to the one before is the same quad again. In a first-degree hash two quads
+         * may read alike (_:z for different nodes) and both count. */
+        if (c->final && i && strcmp(lines[i], lines[i - 1]) == 0)
             continue;
         if (buf_adds(out, lines[i])) {
             err = RDFC_ERR_LIMIT;
@@ -433,6 +435,12 @@ static int cmp_first(const void *a, const void *b, void *arg)
     return r ? r : (x < y ? -1 : x > y);
 }
 
+static int cmp_quad_index(const void *a, const void *b, void *arg)
+{
+    const struct rdf_dataset *d = arg;
+    return rdf_quad_compare(&d->quads[*(const size_t *)a], &d->quads[*(const size_t *)b]);
+}
+
 int rdfc_canonize(const struct rdf_dataset *d, size_t max_work, struct buf *out)
 {
     int err = 0;
@@ -449,18 +457,34 @@ int rdfc_canonize(const struct rdf_dataset *d, size_t max_work, struct buf *out)
     c.slots = cc_calloc(c.n_slots, sizeof(*c.slots));
     c.qnodes = cc_malloc((d->len * 3 + 1) * sizeof(*c.qnodes));
     int *order = NULL;
-    size_t *all = NULL, *fill = NULL;
+    size_t *all = NULL, *fill = NULL, *sorted = NULL;
+    char *dup = NULL;
     struct ndeg_result *results = NULL;
     size_t n_results = 0;
     if (!c.labels || !c.slots || !c.qnodes) {
         err = RDFC_ERR_NOMEM;
         goto done;
     }
+    /* The input is a set: a quad given twice counts once (in every hash, not only in the
+     * output), so repeats are marked and left out from here on. */
+    dup = cc_calloc(d->len + 1, 1);
+    sorted = cc_malloc((d->len + 1) * sizeof(*sorted));
+    if (!dup || !sorted) {
+        err = RDFC_ERR_NOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < d->len; i++)
+        sorted[i] = i;
+    qsort_r(sorted, d->len, sizeof(*sorted), cmp_quad_index, (void *)d);
+    for (size_t i = 1; i < d->len; i++)
+        if (rdf_quad_compare(&d->quads[sorted[i]], &d->quads[sorted[i - 1]]) == 0)
+            dup[sorted[i]] = 1;
     /* 2: the quads of each blank node. */
     for (size_t i = 0; i < d->len; i++) {
         const struct rdf_term *t[3] = {&d->quads[i].s, &d->quads[i].o, &d->quads[i].g};
         for (int k = 0; k < 3; k++)
-            c.qnodes[i * 3 + k] = t[k]->kind == RDF_BLANK ? add_node(&c, t[k]->value) : -1;
+            c.qnodes[i * 3 + k] =
+                t[k]->kind == RDF_BLANK && !dup[i] ? add_node(&c, t[k]->value) : -1;
     }
     size_t n = c.n_nodes;
     c.n_node_quads = cc_calloc(n + 1, sizeof(*c.n_node_quads));
@@ -549,9 +573,11 @@ int rdfc_canonize(const struct rdf_dataset *d, size_t max_work, struct buf *out)
     }
     /* 6-7 */
     c.final = 1;
+    size_t n_out = 0;
     for (size_t i = 0; i < d->len; i++)
-        all[i] = i;
-    err = serialize_sorted(&c, all, d->len, out);
+        if (!dup[i])
+            all[n_out++] = i;
+    err = serialize_sorted(&c, all, n_out, out);
 done:
     for (size_t r = 0; results && r < n_results; r++)
         issuer_release(&results[r].issuer);
@@ -566,5 +592,7 @@ done:
     cc_free(order);
     cc_free(fill);
     cc_free(all);
+    cc_free(sorted);
+    cc_free(dup);
     return err;
 }
