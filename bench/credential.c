@@ -95,7 +95,8 @@ int main(int argc, char **argv)
     unsigned_doc = json_loads(unsigned_ob3, 0, NULL);
     json_t *signed_doc;
     char why[CRED_WHY_SIZE];
-    if (!unsigned_doc || cred_sign(unsigned_doc, &signer, "2026-02-01T08:00:00Z", &signed_doc, why)) {
+    if (!unsigned_doc ||
+        cred_sign(unsigned_doc, &signer, "2026-02-01T08:00:00Z", &signed_doc, why)) {
         fprintf(stderr, "bench_credential: cannot sign: %s\n", why);
         return 1;
     }

@@ -65,9 +65,8 @@ static int read_json(const char *cmd, const char *file, json_t **doc)
 
 static int canon(int argc, char **argv)
 {
-    static const struct option options[] = {{"proof", no_argument, NULL, 'p'},
-                                            {"as-is", no_argument, NULL, 'a'},
-                                            {NULL, 0, NULL, 0}};
+    static const struct option options[] = {
+        {"proof", no_argument, NULL, 'p'}, {"as-is", no_argument, NULL, 'a'}, {NULL, 0, NULL, 0}};
     enum cred_canon_part part = CRED_CANON_DOCUMENT;
     int c;
     opterr = 0;
@@ -131,7 +130,8 @@ static int sign(int argc, char **argv)
     char now[21];
     int64_t ms;
     if (created && (strlen(created) < 19 || created[10] != 'T' || time_parse_iso8601(created, &ms)))
-        return cli_usage_error("credential", "--created takes a date-time like 2026-11-29T12:00:00Z");
+        return cli_usage_error("credential",
+                               "--created takes a date-time like 2026-11-29T12:00:00Z");
     if (!created) {
         time_iso8601(time_now(), now);
         created = now;

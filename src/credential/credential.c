@@ -157,7 +157,8 @@ static int has_type(const json_t *doc, const char *type)
 static const char *issuer_id(const json_t *doc)
 {
     const json_t *iss = json_object_get(doc, "issuer");
-    return json_is_string(iss) ? json_string_value(iss) : json_string_value(json_object_get(iss, "id"));
+    return json_is_string(iss) ? json_string_value(iss)
+                               : json_string_value(json_object_get(iss, "id"));
 }
 
 int cred_sign(const json_t *credential, const struct cred_signer *signer, const char *created,

@@ -26,31 +26,32 @@
 enum cred_error {
     CRED_OK = 0,
     CRED_ERR_NOMEM = -1,
-    CRED_ERR_TOO_LARGE = -2,        /* bigger, deeper or wider than the limits */
-    CRED_ERR_NOT_JSON = -3,         /* not JSON (nor a JWT) */
-    CRED_ERR_NOT_CREDENTIAL = -4,   /* no VC @context first, no VerifiableCredential type */
+    CRED_ERR_TOO_LARGE = -2,      /* bigger, deeper or wider than the limits */
+    CRED_ERR_NOT_JSON = -3,       /* not JSON (nor a JWT) */
+    CRED_ERR_NOT_CREDENTIAL = -4, /* no VC @context first, no VerifiableCredential type */
     CRED_ERR_CONTEXT_NOT_BUNDLED = -5,
-    CRED_ERR_JSONLD = -6,           /* invalid JSON-LD */
-    CRED_ERR_UNDEFINED_TERM = -7,   /* a property, type or IRI the contexts do not define */
-    CRED_ERR_PROTECTED_TERM = -8,   /* a protected term redefined */
-    CRED_ERR_TOO_COMPLEX = -9,      /* canonicalisation passed its work limit */
+    CRED_ERR_JSONLD = -6,         /* invalid JSON-LD */
+    CRED_ERR_UNDEFINED_TERM = -7, /* a property, type or IRI the contexts do not define */
+    CRED_ERR_PROTECTED_TERM = -8, /* a protected term redefined */
+    CRED_ERR_TOO_COMPLEX = -9,    /* canonicalisation passed its work limit */
     CRED_ERR_NO_PROOF = -10,
-    CRED_ERR_PROOF_TYPE = -11,      /* a proof that is not a DataIntegrityProof */
-    CRED_ERR_CRYPTOSUITE = -12,     /* a cryptosuite other than eddsa-rdfc-2022 */
-    CRED_ERR_PROOF_FIELD = -13,     /* a required proof field missing or malformed */
-    CRED_ERR_PROOF_PURPOSE = -14,   /* proofPurpose other than assertionMethod */
-    CRED_ERR_PROOF_VALUE = -15,     /* proofValue not a base58btc multibase Ed25519 signature */
+    CRED_ERR_PROOF_TYPE = -11,    /* a proof that is not a DataIntegrityProof */
+    CRED_ERR_CRYPTOSUITE = -12,   /* a cryptosuite other than eddsa-rdfc-2022 */
+    CRED_ERR_PROOF_FIELD = -13,   /* a required proof field missing or malformed */
+    CRED_ERR_PROOF_PURPOSE = -14, /* proofPurpose other than assertionMethod */
+    CRED_ERR_PROOF_VALUE = -15,   /* proofValue not a base58btc multibase Ed25519 signature */
     CRED_ERR_METHOD_UNRESOLVED = -16,
-    CRED_ERR_METHOD_NOT_AUTHORIZED = -17, /* controller is not the issuer, or not an assertion key */
-    CRED_ERR_SIGNATURE = -18,       /* the signature does not verify: the data or the key changed */
+    CRED_ERR_METHOD_NOT_AUTHORIZED =
+        -17,                  /* controller is not the issuer, or not an assertion key */
+    CRED_ERR_SIGNATURE = -18, /* the signature does not verify: the data or the key changed */
     CRED_ERR_NOT_YET_VALID = -19,
     CRED_ERR_EXPIRED = -20,
-    CRED_ERR_DATE = -21,            /* a date that is not an xsd:dateTime */
-    CRED_ERR_ISSUER = -22,          /* signing: the issuer is not the signer's */
-    CRED_ERR_ALREADY_SIGNED = -23,  /* signing: the credential already has a proof */
-    CRED_ERR_JWT = -24,             /* a malformed JWT */
-    CRED_ERR_JWT_ALG = -25,         /* a JWS algorithm other than RS256, ES256, EdDSA */
-    CRED_ERR_KEY_TYPE = -26,        /* the key does not suit the algorithm */
+    CRED_ERR_DATE = -21,             /* a date that is not an xsd:dateTime */
+    CRED_ERR_ISSUER = -22,           /* signing: the issuer is not the signer's */
+    CRED_ERR_ALREADY_SIGNED = -23,   /* signing: the credential already has a proof */
+    CRED_ERR_JWT = -24,              /* a malformed JWT */
+    CRED_ERR_JWT_ALG = -25,          /* a JWS algorithm other than RS256, ES256, EdDSA */
+    CRED_ERR_KEY_TYPE = -26,         /* the key does not suit the algorithm */
     CRED_ERR_CONTEXT_MISMATCH = -27, /* proof @context is not the start of the credential's */
 };
 
@@ -66,8 +67,8 @@ const char *cred_error_name(int code);
 
 enum cred_canon_part {
     CRED_CANON_DOCUMENT = 0, /* the document without its proof: what is signed */
-    CRED_CANON_PROOF,        /* each proof's configuration (no proofValue, the document's @context) */
-    CRED_CANON_AS_IS,        /* the whole document as given */
+    CRED_CANON_PROOF, /* each proof's configuration (no proofValue, the document's @context) */
+    CRED_CANON_AS_IS, /* the whole document as given */
 };
 
 /*
@@ -117,9 +118,9 @@ enum cred_check {
     CRED_CHECK_CONTEXTS,   /* every @context bundled, the VC context first */
     CRED_CHECK_PROOF,      /* a proof with the fields its type requires */
     CRED_CHECK_CRYPTOSUITE,
-    CRED_CHECK_METHOD,     /* the verification method resolved and the issuer's */
-    CRED_CHECK_SIGNATURE,  /* the canonical form and the signature */
-    CRED_CHECK_DATES,      /* validFrom / validUntil (issuanceDate, expirationDate; nbf, exp) */
+    CRED_CHECK_METHOD,    /* the verification method resolved and the issuer's */
+    CRED_CHECK_SIGNATURE, /* the canonical form and the signature */
+    CRED_CHECK_DATES,     /* validFrom / validUntil (issuanceDate, expirationDate; nbf, exp) */
     CRED_CHECK_COUNT
 };
 
@@ -144,11 +145,11 @@ struct cred_check_outcome {
 struct cred_report {
     enum cred_format format;
     struct cred_check_outcome checks[CRED_CHECK_COUNT];
-    int error;                        /* the first failure, 0 when every check passed */
-    json_t *credential;               /* the credential itself (a JWT's payload credential) */
+    int error;          /* the first failure, 0 when every check passed */
+    json_t *credential; /* the credential itself (a JWT's payload credential) */
     char issuer[RESOLVER_ID_MAX];
-    char method[RESOLVER_ID_MAX];     /* the verification method (JWT: the key id) */
-    char algorithm[32];               /* "eddsa-rdfc-2022", "RS256"… */
+    char method[RESOLVER_ID_MAX]; /* the verification method (JWT: the key id) */
+    char algorithm[32];           /* "eddsa-rdfc-2022", "RS256"… */
     char valid_from[64], valid_until[64];
 };
 

@@ -123,13 +123,14 @@ struct proc {
 };
 
 static const char *const keywords[] = {
-    "@base",   "@container", "@context", "@direction", "@graph",    "@id",
-    "@import", "@included",  "@index",   "@json",      "@language", "@list",
+    "@base",   "@container", "@context", "@direction", "@graph",     "@id",
+    "@import", "@included",  "@index",   "@json",      "@language",  "@list",
     "@nest",   "@none",      "@prefix",  "@propagate", "@protected", "@reverse",
     "@set",    "@type",      "@value",   "@version",   "@vocab",
 };
 
-static int fail(struct proc *p, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(struct proc *p, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static int fail(struct proc *p, int code, const char *fmt, ...)
 {
@@ -453,7 +454,8 @@ static int expand_iri(struct proc *p, struct ctx *active, const char *value, int
 
 /* ------------------------------------------------------------------ contexts */
 
-/* Takes V (its reference) into the processor's keeping until proc_release; -1 when out of memory. */
+/* Takes V (its reference) into the processor's keeping until proc_release; -1 when out of memory.
+ */
 static int keep_value(struct proc *p, json_t *v)
 {
     struct kept *k = cred_arena_alloc(&p->arena, sizeof(*k));
@@ -468,9 +470,8 @@ static int keep_value(struct proc *p, json_t *v)
 }
 
 static int ctx_process(struct proc *p, const struct ctx *active, const json_t *local,
-                       const char *base_url, int override_protected, int propagate,
-                       int validate, const struct remote *remotes, int from_bundle,
-                       const struct ctx **out);
+                       const char *base_url, int override_protected, int propagate, int validate,
+                       const struct remote *remotes, int from_bundle, const struct ctx **out);
 
 static struct ctx *ctx_copy(struct proc *p, const struct ctx *c)
 {
@@ -486,8 +487,8 @@ static struct ctx *ctx_copy(struct proc *p, const struct ctx *c)
 static int def_equal(const struct term_def *a, const struct term_def *b)
 {
 #define SAME_STR(x, y) ((x) == (y) || ((x) && (y) && strcmp((x), (y)) == 0))
-    if (!SAME_STR(a->iri, b->iri) || !SAME_STR(a->type, b->type) ||
-        !SAME_STR(a->index, b->index) || !SAME_STR(a->nest, b->nest))
+    if (!SAME_STR(a->iri, b->iri) || !SAME_STR(a->type, b->type) || !SAME_STR(a->index, b->index) ||
+        !SAME_STR(a->nest, b->nest))
         return 0;
     if (a->container != b->container || a->prefix != b->prefix || a->reverse != b->reverse)
         return 0;
@@ -522,7 +523,7 @@ static int parse_container(struct proc *p, const json_t *v, unsigned *out)
     static const struct {
         const char *name;
         unsigned bit;
-    } names[] = {{"@list", C_LIST}, {"@set", C_SET},     {"@graph", C_GRAPH},    {"@id", C_ID},
+    } names[] = {{"@list", C_LIST},   {"@set", C_SET},           {"@graph", C_GRAPH}, {"@id", C_ID},
                  {"@index", C_INDEX}, {"@language", C_LANGUAGE}, {"@type", C_TYPE}};
     for (size_t i = 0; i < n; i++) {
         const char *s = json_string_value(items[i]);
@@ -606,8 +607,8 @@ static int create_term(struct proc *p, struct ctx *active, const struct defining
     def->protect = df->protect ? 1 : 0;
     def->from_bundle = from_bundle ? 1 : 0;
     const json_t *id_v = NULL, *type_v = NULL, *reverse_v = NULL, *container_v = NULL,
-                        *context_v = NULL, *index_v = NULL, *lang_v = NULL, *dir_v = NULL,
-                        *nest_v = NULL, *prefix_v = NULL;
+                 *context_v = NULL, *index_v = NULL, *lang_v = NULL, *dir_v = NULL, *nest_v = NULL,
+                 *prefix_v = NULL;
     int has_id = 0, has_context = 0, has_lang = 0, has_dir = 0;
     if (json_is_object(value)) {
         const char *k;
@@ -824,14 +825,12 @@ static int create_term(struct proc *p, struct ctx *active, const struct defining
     /* 25 */
     if (prefix_v) {
         if (strchr(term, ':') || strchr(term, '/'))
-            return fail(p, JSONLD_ERR_SYNTAX, "invalid term definition of \"%s\" (@prefix)",
-                        term);
+            return fail(p, JSONLD_ERR_SYNTAX, "invalid term definition of \"%s\" (@prefix)", term);
         if (!json_is_boolean(prefix_v))
             return fail(p, JSONLD_ERR_SYNTAX, "invalid @prefix value of \"%s\"", term);
         def->prefix = json_is_true(prefix_v);
         if (def->prefix && def->iri && is_keyword(def->iri))
-            return fail(p, JSONLD_ERR_SYNTAX, "invalid term definition of \"%s\" (@prefix)",
-                        term);
+            return fail(p, JSONLD_ERR_SYNTAX, "invalid term definition of \"%s\" (@prefix)", term);
     }
     /* 27 */
     if (!df->override_protected && had_previous && previous && previous->protect) {
@@ -878,9 +877,8 @@ static void cache_add(struct proc *p, const struct ctx *active, const json_t *lo
 
 /* Context Processing (4.1.2). */
 static int ctx_process(struct proc *p, const struct ctx *active, const json_t *local,
-                       const char *base_url, int override_protected, int propagate,
-                       int validate, const struct remote *remotes, int from_bundle,
-                       const struct ctx **out)
+                       const char *base_url, int override_protected, int propagate, int validate,
+                       const struct remote *remotes, int from_bundle, const struct ctx **out)
 {
     unsigned flags = (override_protected ? 1 : 0) | (propagate ? 2 : 0) | (validate ? 4 : 0) |
                      (from_bundle ? 8 : 0);
@@ -1108,8 +1106,9 @@ static int ctx_process(struct proc *p, const struct ctx *active, const json_t *l
             goto done;
         }
         struct smap defined = {0};
-        struct defining df = {def,     &defined, base_url, json_is_true(protect), override_protected,
-                              remotes, validate, from_bundle};
+        struct defining df = {
+            def,     &defined, base_url,   json_is_true(protect), override_protected,
+            remotes, validate, from_bundle};
         const char *key;
         const json_t *value;
         json_object_foreach ((json_t *)def, key, value) {
@@ -1311,8 +1310,8 @@ static int lang_map(struct proc *p, const struct ctx *active, const char *key, c
     return 0;
 }
 
-static int index_map(struct proc *p, const struct ctx *active, const char *key,
-                     const json_t *value, unsigned container, const char *base_url, json_t **out)
+static int index_map(struct proc *p, const struct ctx *active, const char *key, const json_t *value,
+                     unsigned container, const char *base_url, json_t **out)
 {
     int err = 0;
     const struct term_def *d = term_get(active, key);
@@ -1484,8 +1483,8 @@ static int expand_keyword(struct proc *p, struct entries *e, const char *key, co
                 return fail(p, JSONLD_ERR_SYNTAX, "invalid type value");
             }
             const char *iri;
-            if ((err = expand_iri(p, (struct ctx *)e->type_scoped, json_string_value(t), 1, 1,
-                                  NULL, &iri))) {
+            if ((err = expand_iri(p, (struct ctx *)e->type_scoped, json_string_value(t), 1, 1, NULL,
+                                  &iri))) {
                 json_decref(ev);
                 return err;
             }
@@ -1655,8 +1654,8 @@ static int expand_entries(struct proc *p, struct entries *e, const json_t *elem)
             goto out;
         if (!prop || (!strchr(prop, ':') && !is_keyword(prop))) {
             if (p->strict) {
-                err = fail(p, JSONLD_ERR_UNDEFINED, "property \"%s\" is not defined by the contexts",
-                           key);
+                err = fail(p, JSONLD_ERR_UNDEFINED,
+                           "property \"%s\" is not defined by the contexts", key);
                 goto out;
             }
             continue;
@@ -1863,8 +1862,8 @@ static int expand_map(struct proc *p, const struct ctx *active, const char *prop
         for (size_t j = 0; j < nt; j++) {
             const struct term_def *td = term_get(type_scoped, terms[j]);
             if (td && td->has_context &&
-                (err = ctx_process(p, active, td->context, td->base, 0, 0, 1, NULL,
-                                   td->from_bundle, &active)))
+                (err = ctx_process(p, active, td->context, td->base, 0, 0, 1, NULL, td->from_bundle,
+                                   &active)))
                 return err;
         }
     }
@@ -1872,9 +1871,9 @@ static int expand_map(struct proc *p, const struct ctx *active, const char *prop
         /* The first key (in order) that expands to @type; the last of its values. */
         const json_t *tv = json_object_get(elem, type_keys[0]);
         const json_t *last = json_is_array(tv) ? json_array_get(tv, json_array_size(tv) - 1) : tv;
-        if (json_is_string(last) && (err = expand_iri(p, (struct ctx *)active,
-                                                      json_string_value(last), 0, 1, NULL,
-                                                      &input_type)))
+        if (json_is_string(last) &&
+            (err = expand_iri(p, (struct ctx *)active, json_string_value(last), 0, 1, NULL,
+                              &input_type)))
             return err;
     }
     /* 12-14 */
@@ -1895,7 +1894,8 @@ static int expand_map(struct proc *p, const struct ctx *active, const char *prop
                 goto fail;
             }
         }
-        if (type && (json_object_get(result, "@language") || json_object_get(result, "@direction"))) {
+        if (type &&
+            (json_object_get(result, "@language") || json_object_get(result, "@direction"))) {
             err = fail(p, JSONLD_ERR_SYNTAX, "invalid value object (@type with @language)");
             goto fail;
         }
@@ -2438,8 +2438,7 @@ static int rdf_object(struct proc *p, const json_t *item, struct rdf_term const 
         o->datatype = type ? type : XSD_BOOLEAN;
     } else if (json_is_number(value)) {
         double d = json_number_value(value);
-        int as_double = (type && strcmp(type, XSD_DOUBLE) == 0) || d != floor(d) ||
-                        fabs(d) >= 1e21;
+        int as_double = (type && strcmp(type, XSD_DOUBLE) == 0) || d != floor(d) || fabs(d) >= 1e21;
         char num[32];
         if (json_is_integer(value) && !as_double)
             snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(value));

@@ -27,19 +27,19 @@
 enum jsonld_error {
     JSONLD_OK = 0,
     JSONLD_ERR_NOMEM = -1,
-    JSONLD_ERR_LIMIT = -2,         /* too large, too deep, too many contexts or nodes */
-    JSONLD_ERR_SYNTAX = -3,        /* not valid JSON-LD (the message names the rule) */
-    JSONLD_ERR_NOT_BUNDLED = -4,   /* a context URL that is not bundled */
-    JSONLD_ERR_PROTECTED = -5,     /* a protected term redefined */
-    JSONLD_ERR_UNDEFINED = -6,     /* strict: a term the contexts do not define, a relative IRI */
+    JSONLD_ERR_LIMIT = -2,       /* too large, too deep, too many contexts or nodes */
+    JSONLD_ERR_SYNTAX = -3,      /* not valid JSON-LD (the message names the rule) */
+    JSONLD_ERR_NOT_BUNDLED = -4, /* a context URL that is not bundled */
+    JSONLD_ERR_PROTECTED = -5,   /* a protected term redefined */
+    JSONLD_ERR_UNDEFINED = -6,   /* strict: a term the contexts do not define, a relative IRI */
 };
 
 struct jsonld_options {
-    int strict;         /* see above */
-    size_t max_bytes;   /* memory for contexts, strings and quads (0: 16 MiB) */
-    size_t max_quads;   /* (0: 100,000) */
-    size_t max_values;  /* expanded values, a bound on the work (0: 200,000) */
-    int max_depth;      /* nesting of objects, arrays and scoped contexts (0: 64) */
+    int strict;        /* see above */
+    size_t max_bytes;  /* memory for contexts, strings and quads (0: 16 MiB) */
+    size_t max_quads;  /* (0: 100,000) */
+    size_t max_values; /* expanded values, a bound on the work (0: 200,000) */
+    int max_depth;     /* nesting of objects, arrays and scoped contexts (0: 64) */
 };
 
 #define JSONLD_WHY_SIZE 256

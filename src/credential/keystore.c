@@ -50,7 +50,7 @@ static int load(const char *path, const unsigned char key[SEAL_KEY_BYTES], int64
                 struct cred_signer *s, char *why)
 {
     char text[KEY_FILE_MAX];
-    size_t len;
+    size_t len = 0;
     int rc = read_file(path, text, sizeof(text), &len);
     if (rc) {
         snprintf(why, CRED_WHY_SIZE, "cannot read the key file %.150s: %s", path, strerror(-rc));
@@ -113,9 +113,8 @@ static int create(const char *dir, const char *path, const unsigned char key[SEA
     char mk[ED25519_MULTIKEY_LEN + 1], now[21];
     ed25519_multikey(s.public_key, mk);
     time_iso8601(time_now(), now);
-    json_t *doc = json_pack("{s:I,s:s,s:s,s:s,s:s}", "institution", (json_int_t)institution,
-                            "type", "Ed25519", "created", now, "publicKeyMultibase", mk, "seed",
-                            sealed);
+    json_t *doc = json_pack("{s:I,s:s,s:s,s:s,s:s}", "institution", (json_int_t)institution, "type",
+                            "Ed25519", "created", now, "publicKeyMultibase", mk, "seed", sealed);
     free(sealed);
     char *text = doc ? json_dumps(doc, JSON_INDENT(2)) : NULL;
     json_decref(doc);

@@ -22,9 +22,9 @@
 /*
  * The signer of INSTITUTION (the did:key form) from data directory DIR,
  * creating its key on first use. *CREATED (may be NULL) is set to 1 when the
- * key was made by this call. Returns an enum cred_error code; WHY
- * (CRED_WHY_SIZE bytes) says what failed (an I/O error is CRED_ERR_NOMEM's
- * neighbour: CRED_ERR_TOO_LARGE is never used here, see keystore.c).
+ * key was made by this call. Returns CRED_OK or an enum cred_error code
+ * (CRED_ERR_NOMEM also for a file that cannot be read or written,
+ * CRED_ERR_NOT_JSON for a damaged one); WHY (CRED_WHY_SIZE bytes) says what.
  */
 int keystore_signer(const char *dir, int64_t institution, struct cred_signer *out, int *created,
                     char *why) __attribute__((warn_unused_result));

@@ -17,8 +17,8 @@ enum multibase_error {
     MULTIBASE_ERR_NOMEM = -2,
 };
 
-#define ED25519_MULTIKEY_LEN 48  /* "z6Mk" + 44 more characters */
-#define ED25519_DID_KEY_LEN  56  /* "did:key:" + the multikey */
+#define ED25519_MULTIKEY_LEN 48 /* "z6Mk" + 44 more characters */
+#define ED25519_DID_KEY_LEN  56 /* "did:key:" + the multikey */
 
 /* Appends the base58btc (Bitcoin alphabet) text of LEN bytes to OUT. */
 int base58btc_encode(const unsigned char *in, size_t len, struct buf *out)

@@ -77,7 +77,8 @@ int proof_hash_data(const json_t *unsecured, const json_t *config, unsigned char
         goto done;
     crypto_hash_sha256(out, (const unsigned char *)p.data, p.len);
     crypto_hash_sha256(out + 32, (const unsigned char *)d.data, d.len);
-    if ((doc_nq && buf_add(doc_nq, d.data, d.len)) || (proof_nq && buf_add(proof_nq, p.data, p.len)))
+    if ((doc_nq && buf_add(doc_nq, d.data, d.len)) ||
+        (proof_nq && buf_add(proof_nq, p.data, p.len)))
         err = CRED_ERR_NOMEM;
 done:
     json_decref(cfg);
@@ -100,8 +101,8 @@ int proof_value_decode(const char *value, unsigned char sig[64])
 {
     unsigned char tmp[80];
     size_t n;
-    if (!value || strlen(value) >= PROOF_VALUE_MAX || multibase_decode_z(value, tmp, sizeof(tmp), &n) ||
-        n != 64)
+    if (!value || strlen(value) >= PROOF_VALUE_MAX ||
+        multibase_decode_z(value, tmp, sizeof(tmp), &n) || n != 64)
         return -1;
     memcpy(sig, tmp, 64);
     return 0;

@@ -21,7 +21,8 @@
  * Canonical N-Quads of DOC into OUT (appended): strict JSON-LD to RDF with
  * the bundled contexts, then RDFC-1.0. Returns an enum cred_error code.
  */
-int proof_canonize(const json_t *doc, struct buf *out, char *why) __attribute__((warn_unused_result));
+int proof_canonize(const json_t *doc, struct buf *out, char *why)
+    __attribute__((warn_unused_result));
 
 /*
  * The 64 bytes to sign for UNSECURED (the document without proof) and CONFIG
@@ -37,6 +38,7 @@ int proof_hash_data(const json_t *unsecured, const json_t *config, unsigned char
 void proof_value_encode(const unsigned char sig[64], char out[PROOF_VALUE_MAX]);
 
 /* Reads a proofValue into SIG; -1 unless it is "z" + base58btc of exactly 64 bytes. */
-int proof_value_decode(const char *value, unsigned char sig[64]) __attribute__((warn_unused_result));
+int proof_value_decode(const char *value, unsigned char sig[64])
+    __attribute__((warn_unused_result));
 
 #endif

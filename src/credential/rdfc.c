@@ -37,8 +37,8 @@ struct canon {
     int next_canon;
     size_t work, max_work;
     /* relabelling during serialisation */
-    int ref;           /* the reference node of a first-degree hash, or -1 */
-    int final;         /* use canonical labels */
+    int ref;   /* the reference node of a first-degree hash, or -1 */
+    int final; /* use canonical labels */
     char tmp_label[24];
 };
 

@@ -24,7 +24,8 @@ int report_failed(const struct cred_report *r, enum cred_check check);
  */
 int report_credential(struct cred_report *r, const json_t *vc);
 
-/* The dates check of VC at NOW_MS, and NOT_BEFORE_MS / EXPIRES_MS when not -1 (a JWT's nbf, exp). */
+/* The dates check of VC at NOW_MS, and NOT_BEFORE_MS / EXPIRES_MS when not -1 (a JWT's nbf, exp).
+ */
 void report_dates(struct cred_report *r, const json_t *vc, int64_t now_ms, int64_t not_before_ms,
                   int64_t expires_ms);
 

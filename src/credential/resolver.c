@@ -80,7 +80,8 @@ static int key_from_entry(const json_t *entry, struct resolver_key *out, char *w
     const json_t *jwk = json_object_get(entry, "publicKeyJwk");
     if (mb) {
         if (ed25519_multikey_parse(mb, out->public_key)) {
-            snprintf(why, RESOLVER_WHY, "publicKeyMultibase of %.160s is not an Ed25519 key", out->id);
+            snprintf(why, RESOLVER_WHY, "publicKeyMultibase of %.160s is not an Ed25519 key",
+                     out->id);
             return RESOLVER_ERR_INVALID;
         }
         out->type = RESOLVER_KEY_ED25519;
@@ -123,8 +124,7 @@ static int key_from_entry(const json_t *entry, struct resolver_key *out, char *w
     return RESOLVER_ERR_INVALID;
 }
 
-static int from_document(const json_t *doc, const char *method, struct resolver_key *out,
-                         char *why)
+static int from_document(const json_t *doc, const char *method, struct resolver_key *out, char *why)
 {
     const char *doc_id = json_string_value(json_object_get(doc, "id"));
     /* The method's entry: in verificationMethod, or embedded in assertionMethod. */
@@ -168,7 +168,8 @@ int resolver_resolve(const struct resolver *r, const char *method, struct resolv
     int err = resolver_did_key(method, out);
     if (err != RESOLVER_ERR_NOT_FOUND) {
         if (err)
-            snprintf(why, RESOLVER_WHY, "%.160s is a malformed did:key (only Ed25519 keys)", method);
+            snprintf(why, RESOLVER_WHY, "%.160s is a malformed did:key (only Ed25519 keys)",
+                     method);
         return err;
     }
     if (r && r->lookup) {
@@ -195,8 +196,9 @@ int resolver_resolve(const struct resolver *r, const char *method, struct resolv
             return err;
         }
     }
-    snprintf(why, RESOLVER_WHY,
-             "%.160s cannot be resolved offline: it is not a did:key and no document for it is pinned",
-             method);
+    snprintf(
+        why, RESOLVER_WHY,
+        "%.160s cannot be resolved offline: it is not a did:key and no document for it is pinned",
+        method);
     return RESOLVER_ERR_NOT_FOUND;
 }

@@ -31,10 +31,10 @@ enum resolver_key_type {
 struct resolver_key {
     enum resolver_key_type type;
     unsigned char public_key[32];
-    json_t *jwk;                          /* owned; NULL for Ed25519 */
-    char id[RESOLVER_ID_MAX];             /* the method's absolute id */
-    char controller[RESOLVER_ID_MAX];     /* who controls it (the issuer it may sign for) */
-    int assertion_method;                 /* its controller lists it under assertionMethod */
+    json_t *jwk;                      /* owned; NULL for Ed25519 */
+    char id[RESOLVER_ID_MAX];         /* the method's absolute id */
+    char controller[RESOLVER_ID_MAX]; /* who controls it (the issuer it may sign for) */
+    int assertion_method;             /* its controller lists it under assertionMethod */
 };
 
 /* Frees what KEY owns. */

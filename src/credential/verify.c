@@ -123,17 +123,19 @@ void report_dates(struct cred_report *r, const json_t *vc, int64_t now_ms, int64
     time_format_ms(now_ms, now_text);
     for (int i = 0; i < 2; i++) {
         int64_t ms;
-        int have = read_date(r, vc, from_names[i], &ms, i == 0 || !r->valid_from[0] ? r->valid_from : NULL,
-                             sizeof(r->valid_from));
+        int have =
+            read_date(r, vc, from_names[i], &ms, i == 0 || !r->valid_from[0] ? r->valid_from : NULL,
+                      sizeof(r->valid_from));
         if (have < 0)
             return;
         if (have && ms > now_ms) {
-            report_fail(r, CRED_CHECK_DATES, CRED_ERR_NOT_YET_VALID,
-                        "not valid before %s (%s now)", from_names[i], now_text);
+            report_fail(r, CRED_CHECK_DATES, CRED_ERR_NOT_YET_VALID, "not valid before %s (%s now)",
+                        from_names[i], now_text);
             return;
         }
-        have = read_date(r, vc, until_names[i], &ms, i == 0 || !r->valid_until[0] ? r->valid_until : NULL,
-                         sizeof(r->valid_until));
+        have =
+            read_date(r, vc, until_names[i], &ms,
+                      i == 0 || !r->valid_until[0] ? r->valid_until : NULL, sizeof(r->valid_until));
         if (have < 0)
             return;
         if (have && ms <= now_ms) {
@@ -193,7 +195,8 @@ static void verify_proof(struct cred_report *r, const json_t *doc, const json_t 
         report_fail(r, CRED_CHECK_PROOF, CRED_ERR_PROOF_TYPE,
                     "the proof's type is %.100s, not " PROOF_TYPE, type ? type : "missing");
     else if (!method)
-        report_fail(r, CRED_CHECK_PROOF, CRED_ERR_PROOF_FIELD, "the proof has no verificationMethod");
+        report_fail(r, CRED_CHECK_PROOF, CRED_ERR_PROOF_FIELD,
+                    "the proof has no verificationMethod");
     else if (!purpose)
         report_fail(r, CRED_CHECK_PROOF, CRED_ERR_PROOF_FIELD, "the proof has no proofPurpose");
     else if (strcmp(purpose, PROOF_PURPOSE) != 0)
@@ -219,7 +222,8 @@ static void verify_proof(struct cred_report *r, const json_t *doc, const json_t 
         size_t nd = json_is_array(dctx) ? json_array_size(dctx) : 1;
         for (size_t i = 0; proof_ok && i < np; i++) {
             const json_t *a = json_is_array(pctx) ? json_array_get(pctx, i) : pctx;
-            const json_t *b = i < nd ? (json_is_array(dctx) ? json_array_get(dctx, i) : dctx) : NULL;
+            const json_t *b =
+                i < nd ? (json_is_array(dctx) ? json_array_get(dctx, i) : dctx) : NULL;
             if (!b || !json_equal(a, b)) {
                 report_fail(r, CRED_CHECK_PROOF, CRED_ERR_CONTEXT_MISMATCH,
                             "the proof's @context is not the start of the credential's");
@@ -304,8 +308,7 @@ int cred_verify(const char *data, size_t len, const struct resolver *resolver, i
             report_fail(r, CRED_CHECK_FORMAT, CRED_ERR_TOO_LARGE,
                         "the JSON nests more than %d levels", CRED_MAX_DEPTH);
         else
-            report_fail(r, CRED_CHECK_FORMAT, CRED_ERR_NOT_JSON,
-                        "not a JSON object (nor a JWT)");
+            report_fail(r, CRED_CHECK_FORMAT, CRED_ERR_NOT_JSON, "not a JSON object (nor a JWT)");
         return first_error(r);
     }
     r->credential = doc;

@@ -315,8 +315,8 @@ static void rdfc_repeated_quads_count_once(void **state)
     char *a = canon_nquads("<urn:s> <urn:p> \"x\" .\n<urn:s> <urn:p> \"x\" .\n", 0, NULL);
     assert_string_equal(a, "<urn:s> <urn:p> \"x\" .\n");
     cc_free(a);
-    char *b = canon_nquads("<urn:s> <urn:p> \"x\"@en .\n<urn:s> <urn:p> \"1\"^^<urn:t> .\n", 0,
-                           NULL);
+    char *b =
+        canon_nquads("<urn:s> <urn:p> \"x\"@en .\n<urn:s> <urn:p> \"1\"^^<urn:t> .\n", 0, NULL);
     assert_string_equal(b, "<urn:s> <urn:p> \"1\"^^<urn:t> .\n<urn:s> <urn:p> \"x\"@en .\n");
     cc_free(b);
 }
@@ -403,11 +403,11 @@ static void jsonld_numbers_and_booleans(void **state)
                          "\"http://www.w3.org/2001/XMLSchema#double\"}},\"@id\":\"urn:s\","
                          "\"p\":[1,2.5,true],\"d\":3}",
                          1, NULL, NULL);
-    assert_string_equal(
-        c, "<urn:s> <urn:d> \"3.0E0\"^^<http://www.w3.org/2001/XMLSchema#double> .\n"
-           "<urn:s> <urn:p> \"1\"^^<http://www.w3.org/2001/XMLSchema#integer> .\n"
-           "<urn:s> <urn:p> \"2.5E0\"^^<http://www.w3.org/2001/XMLSchema#double> .\n"
-           "<urn:s> <urn:p> \"true\"^^<http://www.w3.org/2001/XMLSchema#boolean> .\n");
+    assert_string_equal(c,
+                        "<urn:s> <urn:d> \"3.0E0\"^^<http://www.w3.org/2001/XMLSchema#double> .\n"
+                        "<urn:s> <urn:p> \"1\"^^<http://www.w3.org/2001/XMLSchema#integer> .\n"
+                        "<urn:s> <urn:p> \"2.5E0\"^^<http://www.w3.org/2001/XMLSchema#double> .\n"
+                        "<urn:s> <urn:p> \"true\"^^<http://www.w3.org/2001/XMLSchema#boolean> .\n");
     cc_free(c);
 }
 
@@ -418,14 +418,15 @@ static void jsonld_json_literal_is_jcs(void **state)
     json_t *v = json_loads("{\"b\":1,\"a\":[1.5,\"x\\n\",1e30,null],\"\\u00e9\":{},\"c\":0.000001}",
                            0, NULL);
     assert_int_equal(jsonld_jcs_write(v, &b), 0);
-    assert_string_equal(b.data, "{\"a\":[1.5,\"x\\n\",1e+30,null],\"b\":1,\"c\":0.000001,\"\xc3\xa9\":{}}");
+    assert_string_equal(b.data,
+                        "{\"a\":[1.5,\"x\\n\",1e+30,null],\"b\":1,\"c\":0.000001,\"\xc3\xa9\":{}}");
     json_decref(v);
     buf_release(&b);
     /* VC v2's JsonSchema.jsonSchema is @json. */
-    char *c = canon_json(
-        "{\"@context\":[\"https://www.w3.org/ns/credentials/v2\"],\"id\":\"urn:s\","
-        "\"type\":\"JsonSchema\",\"jsonSchema\":{\"z\":1,\"a\":true}}",
-        1, NULL, NULL);
+    char *c =
+        canon_json("{\"@context\":[\"https://www.w3.org/ns/credentials/v2\"],\"id\":\"urn:s\","
+                   "\"type\":\"JsonSchema\",\"jsonSchema\":{\"z\":1,\"a\":true}}",
+                   1, NULL, NULL);
     assert_non_null(strstr(c, "\"{\\\"a\\\":true,\\\"z\\\":1}\"^^"
                               "<http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON>"));
     cc_free(c);
@@ -433,12 +434,13 @@ static void jsonld_json_literal_is_jcs(void **state)
 
 static void jsonld_lists_languages_graphs(void **state)
 {
-    char *c = canon_json("{\"@context\":{\"l\":{\"@id\":\"urn:l\",\"@container\":\"@list\"},"
-                         "\"n\":{\"@id\":\"urn:n\",\"@container\":\"@language\"},"
-                         "\"g\":{\"@id\":\"urn:g\",\"@container\":\"@graph\"}},"
-                         "\"@id\":\"urn:s\",\"l\":[\"a\",\"b\"],\"n\":{\"EN\":\"x\",\"zh-CN\":\"y\"},"
-                         "\"g\":{\"@id\":\"urn:t\",\"l\":[]}}",
-                         1, NULL, NULL);
+    char *c =
+        canon_json("{\"@context\":{\"l\":{\"@id\":\"urn:l\",\"@container\":\"@list\"},"
+                   "\"n\":{\"@id\":\"urn:n\",\"@container\":\"@language\"},"
+                   "\"g\":{\"@id\":\"urn:g\",\"@container\":\"@graph\"}},"
+                   "\"@id\":\"urn:s\",\"l\":[\"a\",\"b\"],\"n\":{\"EN\":\"x\",\"zh-CN\":\"y\"},"
+                   "\"g\":{\"@id\":\"urn:t\",\"l\":[]}}",
+                   1, NULL, NULL);
     assert_non_null(strstr(c, "<urn:s> <urn:n> \"x\"@en .\n"));
     assert_non_null(strstr(c, "<urn:s> <urn:n> \"y\"@zh-cn .\n"));
     assert_non_null(strstr(c, "<http://www.w3.org/1999/02/22-rdf-syntax-ns#first> \"a\" .\n"));
@@ -472,7 +474,8 @@ static void jsonld_strict_refuses_what_would_be_dropped(void **state)
                    1, &err, why);
     assert_int_equal(err, JSONLD_ERR_PROTECTED);
     cc_free(c);
-    c = canon_json("{\"@context\":{\"@vocab\":\"urn:v#\"},\"@id\":\"rel/x\",\"p\":1}", 1, &err, why);
+    c = canon_json("{\"@context\":{\"@vocab\":\"urn:v#\"},\"@id\":\"rel/x\",\"p\":1}", 1, &err,
+                   why);
     assert_int_equal(err, JSONLD_ERR_UNDEFINED);
     cc_free(c);
 }
@@ -541,8 +544,9 @@ static void did_key_resolves_offline(void **state)
                                       "z6MkpLiVYeMky6Wqy8TzcG9Vr5A1KWNkQzSHoJhXd9cACsfz",
                                       &k),
                      RESOLVER_ERR_INVALID);
-    assert_int_equal(resolver_did_key("did:key:zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme", &k),
-                     RESOLVER_ERR_INVALID); /* secp256k1: not an Ed25519 key */
+    assert_int_equal(
+        resolver_did_key("did:key:zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme", &k),
+        RESOLVER_ERR_INVALID); /* secp256k1: not an Ed25519 key */
     assert_int_equal(resolver_did_key("did:web:example.com", &k), RESOLVER_ERR_NOT_FOUND);
     char why[RESOLVER_WHY];
     assert_int_equal(resolver_resolve(NULL, "did:web:example.com#key-1", &k, why),
@@ -600,8 +604,8 @@ static void sign_then_verify(void **state)
 {
     struct cred_signer s = test_signer(7);
     json_t *signed_doc = sign_ob3(&s);
-    assert_string_equal(json_string_value(json_object_get(json_object_get(signed_doc, "issuer"), "id")),
-                        s.issuer);
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(signed_doc, "issuer"), "id")), s.issuer);
     struct cred_report rep;
     assert_int_equal(verify_json(signed_doc, NOW_2026, &rep), 0);
     for (int i = 0; i < CRED_CHECK_COUNT; i++)
@@ -712,7 +716,8 @@ static void tampered_credentials_fail_for_their_reason(void **state)
             json_t *parent = at_path(doc, table[i].path, last, sizeof(last));
             assert_non_null(parent);
             if (table[i].value)
-                json_object_set_new(parent, last, json_loads(table[i].value, JSON_DECODE_ANY, NULL));
+                json_object_set_new(parent, last,
+                                    json_loads(table[i].value, JSON_DECODE_ANY, NULL));
             else
                 json_object_del(parent, last);
         }
@@ -761,7 +766,8 @@ static void bad_input_is_refused(void **state)
     buf_reset(&b);
     assert_int_equal(buf_adds(&b, "{\"x\":\""), 0);
     for (int i = 0; i < CRED_MAX_BYTES; i += 64)
-        assert_int_equal(buf_adds(&b, "0123456789012345678901234567890123456789012345678901234567890123"), 0);
+        assert_int_equal(
+            buf_adds(&b, "0123456789012345678901234567890123456789012345678901234567890123"), 0);
     assert_int_equal(buf_adds(&b, "\"}"), 0);
     assert_int_equal(cred_verify(b.data, b.len, NULL, NOW_2026, &rep), CRED_ERR_TOO_LARGE);
     cred_report_release(&rep);
