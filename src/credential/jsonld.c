@@ -16,6 +16,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -956,6 +957,9 @@ static int ctx_process(struct proc *p, const struct ctx *active, const json_t *l
                 err = fail(p, JSONLD_ERR_NOT_BUNDLED, "context not bundled: %s", url);
                 goto done;
             }
+            /* From here on the URL is the table's own string, which lives as long as the
+             * process: term definitions keep it as their base, and may outlive the document. */
+            url = embedded_find(jsonld_bundled_contexts, jsonld_bundled_contexts_count, url)->path;
             const json_t *loaded = json_object_get(doc, "@context");
             if (!loaded) {
                 err = fail(p, JSONLD_ERR_SYNTAX, "invalid remote context: %s", url);
@@ -1126,6 +1130,108 @@ static int ctx_process(struct proc *p, const struct ctx *active, const json_t *l
 done:
     p->depth--;
     return err;
+}
+
+/*
+ * Process-wide: the active contexts made from a list of bundled context URLs
+ * alone (what nearly every credential's @context is), built once in an arena
+ * that is never freed and shared read-only, so that a credential does not
+ * process the VC and Open Badges contexts again each time.
+ */
+#define GLOBAL_CONTEXTS 32
+
+static pthread_mutex_t global_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct cred_arena global_arena = {NULL, 0, 8u << 20};
+static struct {
+    const char *key;
+    const struct ctx *ctx;
+} global_ctx[GLOBAL_CONTEXTS];
+static size_t global_len;
+
+/* The URLs of LOCAL joined by newlines into KEY when it is one bundled URL or a list of them. */
+static int bundled_key(const json_t *local, char *key, size_t size)
+{
+    size_t n = json_is_array(local) ? json_array_size(local) : 1, used = 0;
+    if (!n)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *url =
+            json_string_value(json_is_array(local) ? json_array_get(local, i) : local);
+        if (!url || !jsonld_context_document(url))
+            return 0;
+        size_t len = strlen(url);
+        if (used + len + 2 > size)
+            return 0;
+        memcpy(key + used, url, len);
+        used += len;
+        key[used++] = '\n';
+    }
+    key[used] = 0;
+    return 1;
+}
+
+static const struct ctx *global_find(const char *key)
+{
+    const struct ctx *found = NULL;
+    pthread_mutex_lock(&global_lock);
+    for (size_t i = 0; i < global_len && !found; i++)
+        if (strcmp(global_ctx[i].key, key) == 0)
+            found = global_ctx[i].ctx;
+    pthread_mutex_unlock(&global_lock);
+    return found;
+}
+
+/* Step 9 for a document's own top-level @context. */
+static int ctx_process_document(struct proc *p, const json_t *local, const char *base_url,
+                                const struct ctx **out)
+{
+    char key[2048];
+    if (!bundled_key(local, key, sizeof(key)))
+        return ctx_process(p, p->initial, local, base_url, 0, 1, 1, NULL, 0, out);
+    const struct ctx *found = global_find(key);
+    if (found) {
+        *out = found;
+        return 0;
+    }
+    int err = ctx_process(p, p->initial, local, base_url, 0, 1, 1, NULL, 0, out);
+    if (err)
+        return err;
+    /* It worked: build the shared copy, in the global arena, from nothing the document owns. */
+    pthread_mutex_lock(&global_lock);
+    int present = 0;
+    for (size_t i = 0; i < global_len; i++)
+        present |= strcmp(global_ctx[i].key, key) == 0;
+    if (!present && global_len < GLOBAL_CONTEXTS) {
+        struct proc g;
+        memset(&g, 0, sizeof(g));
+        g.arena = global_arena;
+        g.max_depth = p->max_depth;
+        g.values_left = p->values_left;
+        json_t *urls = json_array();
+        for (const char *k = key, *nl; urls && (nl = strchr(k, '\n')); k = nl + 1) {
+            const struct embedded_file *f =
+                embedded_find(jsonld_bundled_contexts, jsonld_bundled_contexts_count,
+                              cred_arena_strndup(&g.arena, k, (size_t)(nl - k)) ?: "");
+            if (!f || json_array_append_new(urls, json_string(f->path))) {
+                json_decref(urls);
+                urls = NULL;
+            }
+        }
+        struct ctx *initial = cred_arena_zalloc(&g.arena, sizeof(*initial));
+        const char *k = cred_arena_strdup(&g.arena, key);
+        const struct ctx *shared;
+        g.initial = initial;
+        if (urls && initial && k &&
+            ctx_process(&g, initial, urls, NULL, 0, 1, 1, NULL, 0, &shared) == 0) {
+            global_ctx[global_len].key = k;
+            global_ctx[global_len].ctx = shared;
+            global_len++;
+        }
+        json_decref(urls);
+        global_arena = g.arena;
+    }
+    pthread_mutex_unlock(&global_lock);
+    return 0;
 }
 
 /* ------------------------------------------------------------------ expansion */
@@ -1825,7 +1931,12 @@ static int expand_map(struct proc *p, const struct ctx *active, const char *prop
     }
     /* 9 */
     const json_t *local = json_object_get(elem, "@context");
-    if (local && (err = ctx_process(p, active, local, base_url, 0, 1, 1, NULL, 0, &active)))
+    err = 0;
+    if (local && active == p->initial)
+        err = ctx_process_document(p, local, base_url, &active);
+    else if (local)
+        err = ctx_process(p, active, local, base_url, 0, 1, 1, NULL, 0, &active);
+    if (err)
         return err;
     /* 10 */
     const struct ctx *type_scoped = active;
