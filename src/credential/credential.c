@@ -161,6 +161,31 @@ static const char *issuer_id(const json_t *doc)
                                : json_string_value(json_object_get(iss, "id"));
 }
 
+/* A copy of DOC with "issuer": ISSUER after "type", where credentials usually have it. */
+static json_t *with_issuer(const json_t *doc, const char *issuer)
+{
+    json_t *ordered = json_object();
+    const char *k;
+    json_t *v;
+    int placed = 0, err = !ordered;
+    json_object_foreach ((json_t *)doc, k, v) {
+        if (err)
+            break;
+        err = json_object_set(ordered, k, v);
+        if (!err && strcmp(k, "type") == 0) {
+            err = json_object_set_new(ordered, "issuer", json_string(issuer));
+            placed = 1;
+        }
+    }
+    if (!err && !placed)
+        err = json_object_set_new(ordered, "issuer", json_string(issuer));
+    if (err) {
+        json_decref(ordered);
+        return NULL;
+    }
+    return ordered;
+}
+
 int cred_sign(const json_t *credential, const struct cred_signer *signer, const char *created,
               json_t **out, char *why)
 {
@@ -186,8 +211,11 @@ int cred_sign(const json_t *credential, const struct cred_signer *signer, const 
     json_t *iss = json_object_get(doc, "issuer");
     const char *id = issuer_id(doc);
     if (!iss) {
-        if (json_object_set_new(doc, "issuer", json_string(signer->issuer)))
+        json_t *ordered = with_issuer(doc, signer->issuer);
+        if (!ordered)
             goto done;
+        json_decref(doc);
+        doc = ordered;
     } else if (json_is_object(iss) && !json_object_get(iss, "id")) {
         /* Keep "id" first, as credentials are usually written. */
         json_t *copy = json_pack("{s:s}", "id", signer->issuer);
