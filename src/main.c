@@ -148,6 +148,40 @@ const struct cli_command cli_commands[] = {
      "teacher_login, outcome, steps_ticked, steps_total, steps_missed, critical_missed,\n"
      "comment.\n",
      cli_checkoff},
+    {"credential", "canonicalise or sign a verifiable credential (engineers, checking)",
+     "usage: carecampus credential canon [--proof | --as-is] FILE\n"
+     "       carecampus credential sign [--data DIR] [--institution ID] [--created TIME] FILE\n"
+     "\n"
+     "canon  prints the canonical N-Quads (RDFC-1.0) of the credential in FILE (- reads\n"
+     "       standard input): by default the document without its proof, which is what\n"
+     "       an eddsa-rdfc-2022 proof signs; --proof the proof configuration(s) signed\n"
+     "       with it; --as-is the whole document. Only the bundled JSON-LD contexts are\n"
+     "       used (VC v1/v2, Open Badges 3.0.x, CLR 2.0, Bitstring Status List, Data\n"
+     "       Integrity); a term they do not define is an error.\n"
+     "sign   signs the unsigned credential in FILE with the institution's Ed25519 key\n"
+     "       (made on first use, kept sealed in DIR/credential-keys/) and prints it with\n"
+     "       an eddsa-rdfc-2022 DataIntegrityProof. The issuer is the key's did:key: it\n"
+     "       is filled in when the credential has none (or an issuer object without id)\n"
+     "       and must match otherwise; validFrom defaults to the signing time (--created,\n"
+     "       default now). The institution defaults to 1.\n"
+     "\n"
+     "Exit status: 0 done, 1 the file or the credential is not acceptable (why is\n"
+     "printed), 2 a usage error.\n",
+     cli_credential},
+    {"verify", "verify a credential offline (embedded proof or VC-JWT)",
+     "usage: carecampus verify [--json] [--did-document FILE]... [--now TIME] FILE\n"
+     "\n"
+     "Verifies the credential in FILE (- reads standard input): JSON-LD with an\n"
+     "eddsa-rdfc-2022 DataIntegrityProof, or a VC-JWT (RS256, ES256, EdDSA). Every\n"
+     "check is printed with its result: format, contexts (all bundled), proof,\n"
+     "cryptosuite, method (the key resolved and the issuer's own), signature, dates\n"
+     "(validFrom/validUntil, nbf/exp). Nothing is fetched: did:key is resolved from\n"
+     "itself; for did:web or other issuers pin their DID or controller document(s)\n"
+     "with --did-document (a document or an array of them; repeatable). --now checks\n"
+     "the dates at another time; --json prints the report as JSON.\n"
+     "\n"
+     "Exit status: 0 only when every check passed, 1 otherwise, 2 a usage error.\n",
+     cli_verify},
     {"version", "print the version", "usage: carecampus version\n", cli_version},
     {"help", "list the commands, or explain one", "usage: carecampus help [COMMAND]\n", cli_help},
     {NULL, NULL, NULL, NULL},
