@@ -30,6 +30,7 @@ int cli_user(int argc, char **argv);
 int cli_backup(int argc, char **argv);
 int cli_xapi(int argc, char **argv);
 int cli_care(int argc, char **argv);
+int cli_sim(int argc, char **argv);
 int cli_version(int argc, char **argv);
 int cli_help(int argc, char **argv);
 
