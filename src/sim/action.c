@@ -318,6 +318,10 @@ int sim_match_check(struct sim_jcheck *c, const json_t *obj, const struct sim_na
             bad |= facts_of(c, obj, "facts", &out->facts);
             continue;
         }
+        if (type == SIM_ACTION_SCORE_NEWS2 && strcmp(key, "correct") == 0) {
+            bad |= sim_jcheck_bool(c, obj, "correct", 0, &out->sbar_news2_correct);
+            continue;
+        }
         int p = sim_vocab_find(SIM_VOCAB_PARAM, key);
         if (p < 0 || !sim_param_allowed(type, p)) {
             sim_jcheck_error(c, key, p < 0 ? "unknown field" : "not a parameter of %s",

@@ -88,7 +88,7 @@ struct sim_match {
     int np;
     struct sim_match_param p[SIM_MAX_MATCH_PARAM];
     int sbar_complete;      /* a call's SBAR must have all four parts */
-    int sbar_news2_correct; /* … and report the right NEWS2 */
+    int sbar_news2_correct; /* … and report the right NEWS2 (score_news2: its value is right) */
     uint64_t sbar_facts;    /* … and mention these facts */
     uint64_t facts;         /* a document must record these facts */
 };

@@ -475,7 +475,7 @@ static int check_resident(struct ctx *x, const json_t *r, struct sim_resident_sp
         "id",          "room",       "name",        "age",        "sex",      "conditions",
         "medications", "allergies",  "background",  "morse",      "fall_risk", "wander_risk",
         "spo2_scale",  "baseline",   "start",       "trajectories", "devices", "last_obs",
-        "care_plan",   "comment",    NULL};
+        "care_plan",   "signs",      "comment",    NULL};
     struct sim_jcheck *c = &x->c;
     if (sim_jcheck_object(c, r))
         return -1;
@@ -494,6 +494,7 @@ static int check_resident(struct ctx *x, const json_t *r, struct sim_resident_sp
     }
     bad |= sim_jcheck_text(c, r, "background", 1, SIM_TEXT_MAX, &rs->background);
     bad |= sim_jcheck_text(c, r, "allergies", 0, SIM_TITLE_MAX, &rs->allergies);
+    bad |= sim_jcheck_text(c, r, "signs", 0, SIM_TEXT_MAX, &rs->signs);
 
     json_t *conds;
     bad |= list_of(c, r, "conditions", 0, 0, SIM_NCONDITIONS, &conds);
@@ -660,7 +661,7 @@ static int check_event(struct ctx *x, const json_t *e, struct sim_event_spec *ev
 {
     static const char *const base[] = {"id", "at", "event", "resident", "comment", NULL};
     static const char *const fall[] = {"head_strike", "injury", "peak_g", NULL};
-    static const char *const fault[] = {"device", "fault", "battery", NULL};
+    static const char *const fault[] = {"device", "fault", "battery", "if_fault", NULL};
     static const char *const restore[] = {"device", NULL};
     static const char *const say[] = {"text", NULL};
     struct sim_jcheck *c = &x->c;
@@ -669,6 +670,7 @@ static int check_event(struct ctx *x, const json_t *e, struct sim_event_spec *ev
     ev->resident = -1;
     ev->device = -1;
     ev->fault = -1;
+    ev->if_fault = -1;
     if (sim_jcheck_object(c, e))
         return -1;
     int bad = sim_jcheck_id(c, e, "id", 0, &ev->id);
@@ -702,6 +704,7 @@ static int check_event(struct ctx *x, const json_t *e, struct sim_event_spec *ev
             bad |= sim_jcheck_enum(c, e, "fault", 1, SIM_VOCAB_FAULT, &ev->fault);
             ev->battery = -1;
             bad |= sim_jcheck_int(c, e, "battery", 0, 0, 14, &ev->battery);
+            bad |= sim_jcheck_enum(c, e, "if_fault", 0, SIM_VOCAB_FAULT, &ev->if_fault);
             if (ev->fault == SIM_FAULT_LOW_BATTERY && ev->battery < 0) {
                 sim_jcheck_error(c, "battery", "required for a low_battery fault (0 to 14 %%)");
                 bad = -1;

@@ -81,6 +81,7 @@ struct sim_resident_spec {
     const char *id;
     const char *room;
     struct sim_text name, background, allergies, care_notes;
+    struct sim_text signs; /* what an observation shows besides the model's findings */
     int age;
     int sex; /* 0 female, 1 male */
     uint32_t conditions;
@@ -113,6 +114,7 @@ struct sim_event_spec {
     struct sim_traj_spec traj;
     int head_strike, injury, peak_mg;
     int device, fault, battery;
+    int if_fault; /* device faults: only when the device has this fault now (-1: always) */
     struct sim_text text;
 };
 

@@ -286,6 +286,27 @@ static void arrive(struct sim_session *s, struct call *c)
         s->helper_with[c->res]++;
 }
 
+/* The fault DEVICE of R has now (enum sim_fault), or -1 when it works. */
+static int device_fault(const struct sim_resident *r, int device)
+{
+    switch (device) {
+    case SIM_DEV_WEARABLE:
+        if (!r->wear.connected)
+            return SIM_FAULT_DISCONNECT;
+        if (r->wear.fit == SIM_FIT_LOOSE)
+            return SIM_FAULT_LOOSE;
+        if (r->wear.fit == SIM_FIT_OFF)
+            return SIM_FAULT_OFF_BODY;
+        return r->wear.battery_u < SIM_LOW_BATTERY_U ? SIM_FAULT_LOW_BATTERY : -1;
+    case SIM_DEV_BED_SENSOR:
+        return r->bed.connected ? -1 : SIM_FAULT_DISCONNECT;
+    case SIM_DEV_DOOR_SENSOR:
+        return r->door_connected ? -1 : SIM_FAULT_DISCONNECT;
+    default:
+        return -1;
+    }
+}
+
 static void apply_event(struct sim_session *s, int k)
 {
     const struct sim_event_spec *ev = &s->sc->ev[k];
@@ -342,6 +363,11 @@ static void apply_event(struct sim_session *s, int k)
         sim_physio_start(ph, &ev->traj, w->now_ms / 1000);
         break;
     case SIM_EV_DEVICE_FAULT:
+        if (ev->if_fault >= 0 && device_fault(r, ev->device) != ev->if_fault) {
+            /* The condition did not hold (the trainee put the device right first). */
+            sim_world_log(w, SIM_LOG_DEVICE, i, ev->device, SIM_DEVST_SPARED, ev->fault, 0);
+            break;
+        }
         if (ev->fault == SIM_FAULT_LOW_BATTERY && ev->battery >= 0)
             r->wear.battery_u = (int64_t)ev->battery * U;
         sim_world_fault(w, i, ev->device, ev->fault);
@@ -458,7 +484,7 @@ static json_t *measure(struct sim_session *s, int i, int vital)
         break;
     }
     case SIM_MEASURE_SPO2: {
-        int v = measure_noise(s, p->value[SIM_V_SPO2], U, 0);
+        int v = measure_noise(s, p->value[SIM_V_SPO2], 7 * U / 10, 0);
         v = v > 100 ? 100 : v < 50 ? 50 : v;
         sim_world_observe(w, i, SIM_OBS_SPO2, v);
         o = json_pack("{si}", "spo2", v);
@@ -521,7 +547,7 @@ static const char *breathing_of(const struct sim_physio *p)
 static int skin_of(const struct sim_physio *p, json_t *arr)
 {
     int64_t fluid = sim_physio_fluid_ml(p);
-    const char *signs[10];
+    const char *signs[12];
     int n = 0;
     if (p->value[SIM_V_SPO2] < 85 * U)
         signs[n++] = "cyanosed";
@@ -531,6 +557,8 @@ static int skin_of(const struct sim_physio *p, json_t *arr)
         signs[n++] = "clammy";
     if (p->value[SIM_V_TEMP] > 38 * U || p->paco2 > 8 * U)
         signs[n++] = "flushed";
+    if (p->sev[SIM_TRAJ_SEPSIS] >= 2000 && !p->hypothermic && p->value[SIM_V_TEMP] < 385 * U / 10)
+        signs[n++] = "shivering";
     if (p->value[SIM_V_SBP] < 100 * U)
         signs[n++] = "pale";
     if (p->value[SIM_V_TEMP] < 355 * U / 10)
@@ -573,6 +601,9 @@ static json_t *observe(struct sim_session *s, int i, int focus)
     int all = focus == SIM_FOCUS_GENERAL;
     int bad = 0;
     if (all) {
+        const struct sim_text *signs = &s->sc->res[i].signs;
+        if (signs->en)
+            bad |= json_object_set_new(o, "signs", sim_text_json(signs));
         bad |= json_object_set_new(o, "activity",
                                    json_string(sim_vocab_id(SIM_VOCAB_ACTIVITY, p->activity)));
         bad |= json_object_set_new(o, "place", json_string(sim_vocab_id(SIM_VOCAB_PLACE, r->place)));
@@ -1245,8 +1276,9 @@ json_t *sim_event_json(const struct sim_session *s, const struct sim_event *e)
     case SIM_LOG_DEVICE:
         d = json_pack("{ssssso}", "device", sim_vocab_id(SIM_VOCAB_DEVICE, e->a), "status",
                       sim_vocab_id(SIM_VOCAB_DEVICE_STATUS, e->b), "fault",
-                      e->b == SIM_DEVST_FAULT ? json_string(sim_vocab_id(SIM_VOCAB_FAULT, e->c))
-                                              : json_null());
+                      e->b == SIM_DEVST_FAULT || e->b == SIM_DEVST_SPARED
+                          ? json_string(sim_vocab_id(SIM_VOCAB_FAULT, e->c))
+                          : json_null());
         break;
     case SIM_LOG_ACTION:
         d = json_pack("{sissss}", "action", e->a, "type", sim_vocab_id(SIM_VOCAB_ACTION, e->b),

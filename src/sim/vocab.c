@@ -88,8 +88,8 @@ static const char *const logs[] = {
     "bed_exit",      "bed_return",   "door",               "device",
     "action",        "responder",    "task",               "harm",
     "transfer",      "end"};
-static const char *const dev_statuses[] = {"fault", "restored", "offline", "online",
-                                           "battery_low"};
+static const char *const dev_statuses[] = {"fault",       "restored", "offline", "online",
+                                           "battery_low", "spared"};
 static const char *const harms[] = {"moved_with_fracture", "oral_when_drowsy", "over_oxygenation",
                                     "fluids_in_overload"};
 

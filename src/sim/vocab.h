@@ -444,6 +444,7 @@ enum sim_device_status {
     SIM_DEVST_OFFLINE,   /* no data for SIM_OFFLINE_MS */
     SIM_DEVST_ONLINE,    /* data again */
     SIM_DEVST_BATTERY_LOW,
+    SIM_DEVST_SPARED, /* a fault of the timeline did not happen: its if_fault did not hold */
     SIM_NDEVSTATUS
 };
 
