@@ -106,7 +106,7 @@ static int64_t hypo_drop(const struct sim_physio *p, int64_t t)
 }
 
 /* The targets of every vital at time T: baseline, rhythm, activity, trajectories, care. */
-static void targets(const struct sim_physio *p, int64_t t, int clock_s, int64_t tg[SIM_NVITALS],
+static void targets(const struct sim_physio *p, int clock_s, int64_t tg[SIM_NVITALS],
                     int64_t *paco2_target)
 {
     const int64_t *b = p->baseline;
@@ -145,11 +145,6 @@ static void targets(const struct sim_physio *p, int64_t t, int clock_s, int64_t 
     if (paco2 > 8 * U)
         rr -= (paco2 - 8 * U) * 3;
     rr -= sev_of(6 * U, above(head, 6000));
-    if (eol > 5000) {
-        /* Cheyne–Stokes: breathing waxes and wanes over a minute. */
-        int64_t tri = t % 60 < 30 ? t % 60 : 60 - t % 60; /* 0..30 */
-        rr += sev_of(8 * U, above(eol, 5000)) * (tri - 15) / 15;
-    }
     tg[SIM_V_RR] = clamp64(rr, 4 * U, 60 * U);
 
     /* SpO2 on air, then oxygen narrows the gap to 100 %, then an obstruction. */
@@ -193,7 +188,7 @@ static void targets(const struct sim_physio *p, int64_t t, int clock_s, int64_t 
     tg[SIM_V_TEMP] = clamp64(temp, 30 * U, 43 * U);
 
     /* Glucose. */
-    int64_t gl = b[SIM_V_GLUCOSE] + sev_of(2 * U, sepsis) - hypo_drop(p, t);
+    int64_t gl = b[SIM_V_GLUCOSE] + sev_of(2 * U, sepsis) - hypo_drop(p, p->t);
     gl += p->absorbed_glucose_mg * 170;
     tg[SIM_V_GLUCOSE] = clamp64(gl, 8 * U / 10, 35 * U);
 
@@ -304,7 +299,7 @@ void sim_physio_init(struct sim_physio *p, const int64_t baseline[SIM_NVITALS],
     p->fluid_t0 = t;
     memcpy(p->mean, baseline, sizeof(p->mean));
     int64_t tg[SIM_NVITALS], pc;
-    targets(p, t, clock_s, tg, &pc);
+    targets(p, clock_s, tg, &pc);
     memcpy(p->mean, tg, sizeof(p->mean));
     memcpy(p->value, tg, sizeof(p->value));
     p->acvpu = acvpu_of(p);
@@ -318,7 +313,7 @@ void sim_physio_settle(struct sim_physio *p, int64_t t, int clock_s)
     /* Twice: glucose and SpO2 feed the CO2 and the heart rate through the means. */
     for (int k = 0; k < 2; k++) {
         int64_t tg[SIM_NVITALS], pc;
-        targets(p, t, clock_s, tg, &pc);
+        targets(p, clock_s, tg, &pc);
         memcpy(p->mean, tg, sizeof(p->mean));
         memcpy(p->value, tg, sizeof(p->value));
         p->paco2 = pc;
@@ -411,7 +406,7 @@ void sim_physio_step(struct sim_physio *p, int64_t t, int clock_s, struct sim_rn
     p->distress += (dt - p->distress) / 30 + (dt > p->distress ? 1 : dt < p->distress ? -1 : 0);
 
     int64_t tg[SIM_NVITALS], pc;
-    targets(p, t, clock_s, tg, &pc);
+    targets(p, clock_s, tg, &pc);
     p->paco2 += (pc - p->paco2) / (pc > p->paco2 ? 480 : 900);
     int af = (p->conditions & (1u << SIM_COND_ATRIAL_FIBRILLATION)) != 0;
     for (int v = 0; v < SIM_NVITALS; v++) {
@@ -421,6 +416,11 @@ void sim_physio_step(struct sim_physio *p, int64_t t, int clock_s, struct sim_rn
         p->mean[v] += (tg[v] - p->mean[v]) / k;
         int64_t sd = v == SIM_V_HR && af ? 4 * U : noise_sd[v];
         p->value[v] = p->mean[v] + (sd ? sim_rng_gauss(r, sd) : 0);
+    }
+    if (p->sev[SIM_TRAJ_END_OF_LIFE] > 5000) {
+        /* Cheyne–Stokes: breathing waxes and wanes over a minute, breath by breath. */
+        int64_t tri = t % 60 < 30 ? t % 60 : 60 - t % 60; /* 0..30 */
+        p->value[SIM_V_RR] += sev_of(8 * U, above(p->sev[SIM_TRAJ_END_OF_LIFE], 5000)) * (tri - 15) / 15;
     }
     p->value[SIM_V_SPO2] = clamp64(p->value[SIM_V_SPO2], SIM_SPO2_MIN_U, 100 * U);
     p->value[SIM_V_RR] = clamp64(p->value[SIM_V_RR], 4 * U, 60 * U);
