@@ -393,6 +393,7 @@ int sim_actions_parse(const char *text, size_t len, const struct sim_names *name
     if (!json_is_array(list) || n > SIM_MAX_ACTIONS) {
         sim_jcheck_error(&c, "actions", list ? "must be a list of at most %d actions" : "required",
                          SIM_MAX_ACTIONS);
+        sim_errors_sort(errs);
         json_decref(root);
         return -1;
     }

@@ -1032,6 +1032,40 @@ static void tasks_done(struct sim_session *s, const struct sim_logged_action *l)
     }
 }
 
+/*
+ * 1 when A is an action this session can do: a known type, a resident when
+ * it needs one, every parameter one its type takes and in its range or
+ * table. Actions from an action file always are; the live API's may not be.
+ * Invalid parameters are forgotten, so the log never indexes past a table.
+ */
+static int action_valid(const struct sim_session *s, struct sim_action *a)
+{
+    int ok = (unsigned)a->type < SIM_NACTIONS;
+    if (ok && sim_action_needs_resident(a->type) && (a->resident < 0 || a->resident >= s->w.nres))
+        ok = 0;
+    if (a->resident >= s->w.nres || a->resident < -1) {
+        a->resident = -1;
+        ok = 0;
+    }
+    for (int p = 0; p < SIM_NPARAMS; p++) {
+        int v = a->param[p];
+        if (v < 0)
+            continue;
+        int table = sim_param_vocab(p), lo, hi;
+        sim_param_range(p, &lo, &hi);
+        int fits = p == SIM_P_DRUG ? v < s->sc->names.ndrugs
+                   : table >= 0    ? v < sim_vocab_count(table)
+                                   : v >= lo && v <= hi;
+        if (!fits || !ok || !sim_param_allowed(a->type, p)) {
+            a->param[p] = -1;
+            ok = 0;
+        }
+    }
+    if (a->sbar.news2 > 20)
+        a->sbar.news2 = -1;
+    return ok;
+}
+
 static char *dup_or_null(const char *s)
 {
     return s ? cc_strdup(s) : NULL;
@@ -1078,12 +1112,11 @@ int sim_session_act(struct sim_session *s, const struct sim_action *a,
     s->nacts++;
     int ret = SIM_SESSION_OK;
     if (s->ended_by != END_NOT) {
+        (void)action_valid(s, &l->a);
         l->outcome = SIM_OUT_ENDED;
         ret = SIM_SESSION_ENDED;
-    } else if ((unsigned)a->type >= SIM_NACTIONS ||
-               (sim_action_needs_resident(a->type) &&
-                (a->resident < 0 || a->resident >= s->w.nres))) {
-        l->outcome = SIM_OUT_NOT_APPLICABLE;
+    } else if (!action_valid(s, &l->a)) {
+        l->outcome = SIM_OUT_INVALID;
     } else {
         do_action(s, l);
         tasks_done(s, l);

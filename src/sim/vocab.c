@@ -80,7 +80,8 @@ static const char *const facts[] = {
     "sensor_data"};
 static const char *const wheres[] = {"station", "walking", "resident"};
 static const char *const outcomes[] = {"ok",     "not_there", "no_such_alert", "not_applicable",
-                                       "no_help", "unsafe",   "away",          "ended"};
+                                       "no_help", "unsafe",   "away",          "ended",
+                                       "invalid"};
 
 static const char *const logs[] = {
     "timeline",      "alert_raised", "alert_acknowledged", "alert_escalated",

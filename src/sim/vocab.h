@@ -412,6 +412,7 @@ enum sim_outcome {
     SIM_OUT_UNSAFE,          /* done, and harmful (e.g. glucose by mouth to a drowsy resident) */
     SIM_OUT_AWAY,            /* the resident has been transferred */
     SIM_OUT_ENDED,           /* the scenario has ended */
+    SIM_OUT_INVALID,         /* not a valid action (a parameter out of its range or table) */
     SIM_NOUTCOMES
 };
 

@@ -979,7 +979,11 @@ static void score_late_order_forbidden_and_penalties(void **state)
                      SIM_OUT_NOT_APPLICABLE);
     struct sim_action bad = action(SIM_ACTION_MEASURE, 7);
     bad.param[SIM_P_VITAL] = SIM_MEASURE_BP;
-    assert_int_equal(act_at(s, fall + 186000, bad), SIM_OUT_NOT_APPLICABLE);
+    assert_int_equal(act_at(s, fall + 186000, bad), SIM_OUT_INVALID);
+    struct sim_action wild = action(SIM_ACTION_GIVE_MEDICATION, 0);
+    wild.param[SIM_P_DRUG] = 1000;
+    wild.param[SIM_P_VITAL] = 99;
+    assert_int_equal(act_at(s, fall + 186500, wild), SIM_OUT_INVALID);
     struct sim_action help = action(SIM_ACTION_ASSIST_TO_BED, 0);
     help.param[SIM_P_HELPERS] = 3;
     assert_int_equal(act_at(s, fall + 187000, help), SIM_OUT_NO_HELP);
