@@ -426,7 +426,7 @@ static int drug_index(struct sim_scenario *s, const char *id)
 
 static int check_meds(struct ctx *x, const json_t *r, struct sim_resident_spec *rs)
 {
-    static const char *const keys[] = {"id", "class", "name", NULL};
+    static const char *const keys[] = {"id", "class", "name", "comment", NULL};
     struct sim_jcheck *c = &x->c;
     json_t *list;
     if (list_of(c, r, "medications", 0, 0, SIM_MAX_MEDS, &list))
@@ -607,7 +607,8 @@ static int check_resident(struct ctx *x, const json_t *r, struct sim_resident_sp
 
 static int check_tasks(struct ctx *x, const json_t *r, struct sim_resident_spec *rs)
 {
-    static const char *const keys[] = {"id", "title", "match", "due", "grace", "priority", NULL};
+    static const char *const keys[] = {"id",    "title",    "match",   "due",
+                                       "grace", "priority", "comment", NULL};
     struct sim_jcheck *c = &x->c;
     json_t *cp = json_object_get(r, "care_plan");
     if (!json_is_object(cp))
