@@ -277,9 +277,8 @@ static int sim_validate(int argc, char **argv)
         char dur[32];
         sim_format_time(s->duration_ms, dur, sizeof(dur));
         if (!actions) {
-            printf("%s: ok: scenario %s, %d resident%s, %d expected action%s, %s\n", argv[i],
-                   s->id, s->nres, s->nres == 1 ? "" : "s", s->nexp, s->nexp == 1 ? "" : "s",
-                   dur);
+            printf("%s: ok: scenario %s, %d resident%s, %d expected action%s, %s\n", argv[i], s->id,
+                   s->nres, s->nres == 1 ? "" : "s", s->nexp, s->nexp == 1 ? "" : "s", dur);
             sim_scenario_free(&s);
             continue;
         }
@@ -330,12 +329,10 @@ static void pace(int64_t ms)
 
 static int sim_run(int argc, char **argv)
 {
-    static const struct option options[] = {{"seed", required_argument, NULL, 's'},
-                                            {"actions", required_argument, NULL, 'a'},
-                                            {"speed", required_argument, NULL, 'p'},
-                                            {"out", required_argument, NULL, 'o'},
-                                            {"vitals-every", required_argument, NULL, 'v'},
-                                            {NULL, 0, NULL, 0}};
+    static const struct option options[] = {
+        {"seed", required_argument, NULL, 's'},         {"actions", required_argument, NULL, 'a'},
+        {"speed", required_argument, NULL, 'p'},        {"out", required_argument, NULL, 'o'},
+        {"vitals-every", required_argument, NULL, 'v'}, {NULL, 0, NULL, 0}};
     const char *actions = NULL, *out = "-";
     uint64_t seed = 1, speed = 0, every = 5;
     int c;
@@ -355,8 +352,8 @@ static int sim_run(int argc, char **argv)
             if (strcmp(optarg, "max") == 0)
                 speed = 0;
             else if (parse_u64(optarg, 100, &speed) || speed == 0)
-                return cli_usage_error(CMD, "--speed is max or a whole number from 1 to 100, not '%s'",
-                                       optarg);
+                return cli_usage_error(
+                    CMD, "--speed is max or a whole number from 1 to 100, not '%s'", optarg);
             break;
         case 'o':
             out = optarg;

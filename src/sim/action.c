@@ -38,8 +38,8 @@ static int resident_of(struct sim_jcheck *c, const json_t *obj, const char *key,
     size_t n = 0;
     list[0] = '\0';
     for (int i = 0; i < names->nres && n < sizeof(list); i++)
-        n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", i ? ", " : "",
-                              names->resident[i]);
+        n +=
+            (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", i ? ", " : "", names->resident[i]);
     sim_jcheck_error(c, key, "no resident \"%s\" in the scenario (residents: %s)", id, list);
     return -1;
 }
@@ -132,9 +132,8 @@ static int text_opt(struct sim_jcheck *c, const json_t *obj, const char *key, co
 
 static int check_sbar(struct sim_jcheck *c, const json_t *obj, struct sim_sbar *out)
 {
-    static const char *const keys[] = {"situation",      "background", "assessment",
-                                       "recommendation", "facts",      "news2",
-                                       NULL};
+    static const char *const keys[] = {"situation", "background", "assessment", "recommendation",
+                                       "facts",     "news2",      NULL};
     json_t *v = json_object_get(obj, "sbar");
     sim_jcheck_push_key(c, "sbar");
     int bad = sim_jcheck_object(c, v);
@@ -170,12 +169,11 @@ int sim_action_check(struct sim_jcheck *c, const json_t *obj, const struct sim_n
         bad |= sim_jcheck_time(c, obj, "at", 1, 0, names->duration_ms, &out->at_ms);
     const char *comment = NULL;
     bad |= sim_jcheck_str(c, obj, "comment", 0, SIM_TEXT_MAX, &comment);
-    bad |= resident_of(c, obj, "resident", names, sim_action_needs_resident(type),
-                       &out->resident);
+    bad |= resident_of(c, obj, "resident", names, sim_action_needs_resident(type), &out->resident);
 
     const char *key;
     json_t *v;
-    json_object_foreach((json_t *)obj, key, v) {
+    json_object_foreach ((json_t *)obj, key, v) {
         if (is_common(key, scripted))
             continue;
         if (type == SIM_ACTION_CALL && strcmp(key, "sbar") == 0) {
@@ -201,7 +199,8 @@ int sim_action_check(struct sim_jcheck *c, const json_t *obj, const struct sim_n
         bad |= param_value(c, key, p, v, names, &out->param[p]);
     }
     for (int p = 0; p < SIM_NPARAMS; p++)
-        if (sim_param_allowed(type, p) == 2 && !json_object_get(obj, sim_vocab_id(SIM_VOCAB_PARAM, p))) {
+        if (sim_param_allowed(type, p) == 2 &&
+            !json_object_get(obj, sim_vocab_id(SIM_VOCAB_PARAM, p))) {
             sim_jcheck_error(c, sim_vocab_id(SIM_VOCAB_PARAM, p), "required");
             bad = -1;
         }
@@ -297,7 +296,7 @@ int sim_match_check(struct sim_jcheck *c, const json_t *obj, const struct sim_na
     bad |= resident_of(c, obj, "resident", names, 0, &out->resident);
     const char *key;
     json_t *v;
-    json_object_foreach((json_t *)obj, key, v) {
+    json_object_foreach ((json_t *)obj, key, v) {
         if (is_common(key, 0))
             continue;
         if (type == SIM_ACTION_CALL && strcmp(key, "sbar") == 0) {
@@ -414,8 +413,8 @@ int sim_actions_parse(const char *text, size_t len, const struct sim_names *name
         else if (a->a[i].at_ms < last) {
             char t[32];
             sim_format_time(last, t, sizeof(t));
-            sim_jcheck_error(&c, "at", "is earlier than the action before (%s): times never go back",
-                             t);
+            sim_jcheck_error(&c, "at",
+                             "is earlier than the action before (%s): times never go back", t);
             bad = -1;
         } else {
             last = a->a[i].at_ms;

@@ -24,13 +24,13 @@
 #include "sim/jcheck.h"
 #include "sim/vocab.h"
 
-#define SIM_MAX_RESIDENTS   16
-#define SIM_MAX_DRUGS       64
-#define SIM_MAX_ACTIONS     2000
-#define SIM_MAX_MATCH_PARAM 8
-#define SIM_TEXT_MAX        2000
+#define SIM_MAX_RESIDENTS     16
+#define SIM_MAX_DRUGS         64
+#define SIM_MAX_ACTIONS       2000
+#define SIM_MAX_MATCH_PARAM   8
+#define SIM_TEXT_MAX          2000
 #define SIM_ACTIONS_MAX_BYTES (1024 * 1024)
-#define SIM_ACTIONS_FORMAT  "carecampus-actions/1"
+#define SIM_ACTIONS_FORMAT    "carecampus-actions/1"
 
 /* The names an action may use: the scenario's residents and medicines. */
 struct sim_names {
@@ -57,9 +57,9 @@ struct sim_sbar {
 };
 
 struct sim_action {
-    int type;      /* enum sim_action_type */
-    int64_t at_ms; /* scripted: when; -1 otherwise */
-    int resident;  /* index; -1 none */
+    int type;               /* enum sim_action_type */
+    int64_t at_ms;          /* scripted: when; -1 otherwise */
+    int resident;           /* index; -1 none */
     int param[SIM_NPARAMS]; /* -1: not given */
     int has_sbar;
     struct sim_sbar sbar;

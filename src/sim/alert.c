@@ -97,8 +97,7 @@ void sim_alerts_close(struct sim_alerts *q, struct sim_alert *a, int reason, int
     a->closed_ms = now;
 }
 
-void sim_alerts_upgrade(struct sim_alert *a, int priority, const struct sim_alerts *q,
-                        int64_t now)
+void sim_alerts_upgrade(struct sim_alert *a, int priority, const struct sim_alerts *q, int64_t now)
 {
     if (priority <= a->priority)
         return;

@@ -82,8 +82,7 @@ void sim_alerts_ack(struct sim_alert *a, int64_t now);
 void sim_alerts_close(struct sim_alerts *q, struct sim_alert *a, int reason, int64_t now);
 
 /* Raises A's priority to PRIORITY (when higher); the escalation clock restarts. */
-void sim_alerts_upgrade(struct sim_alert *a, int priority, const struct sim_alerts *q,
-                        int64_t now);
+void sim_alerts_upgrade(struct sim_alert *a, int priority, const struct sim_alerts *q, int64_t now);
 
 /*
  * Escalates, at NOW, every open alert whose time is up. Calls ON_ESCALATE

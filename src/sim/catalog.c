@@ -43,8 +43,8 @@ static void load_items(void)
         json_t *root = json_loadb((const char *)e->data, e->size, 0, NULL);
         json_t *list = json_object_get(root, "CFItems");
         for (size_t i = 0; i < json_array_size(list); i++) {
-            const char *id = json_string_value(json_object_get(json_array_get(list, i),
-                                                               "identifier"));
+            const char *id =
+                json_string_value(json_object_get(json_array_get(list, i), "identifier"));
             if (!id || strlen(id) != UUID_LEN)
                 continue;
             if (nitems == cap) {

@@ -8,11 +8,10 @@
 
 /* sin(2πi/64) × 1000: one wave in 64 steps, without libm. */
 static const int16_t sin64[64] = {
-    0,    98,   195,  290,  383,  471,  556,  634,  707,  773,  831,  882,  924,
-    957,  981,  995,  1000, 995,  981,  957,  924,  882,  831,  773,  707,  634,
-    556,  471,  383,  290,  195,  98,   0,    -98,  -195, -290, -383, -471, -556,
-    -634, -707, -773, -831, -882, -924, -957, -981, -995, -1000, -995, -981, -957,
-    -924, -882, -831, -773, -707, -634, -556, -471, -383, -290, -195, -98};
+    0,     98,   195,  290,  383,  471,  556,  634,  707,  773,  831,  882,  924,  957,  981,  995,
+    1000,  995,  981,  957,  924,  882,  831,  773,  707,  634,  556,  471,  383,  290,  195,  98,
+    0,     -98,  -195, -290, -383, -471, -556, -634, -707, -773, -831, -882, -924, -957, -981, -995,
+    -1000, -995, -981, -957, -924, -882, -831, -773, -707, -634, -556, -471, -383, -290, -195, -98};
 
 /* sin(2π f t) × 1000 for a frequency in mHz and a time in ms. */
 static int32_t wave(int64_t t_ms, int64_t freq_mhz)
@@ -150,7 +149,7 @@ void sim_wearable_second(struct sim_wearable *w, const struct sim_physio *p, int
             w->battery_u = 0;
     }
     /* The skin sensor follows the skin, or the room when the band is off. */
-    int64_t skin_target = w->fit == SIM_FIT_OFF    ? 24 * U
+    int64_t skin_target = w->fit == SIM_FIT_OFF     ? 24 * U
                           : w->fit == SIM_FIT_LOOSE ? p->value[SIM_V_TEMP] - 5 * U
                                                     : p->value[SIM_V_TEMP] - 33 * U / 10;
     w->skin_u += (skin_target - w->skin_u) / 120;
@@ -183,8 +182,8 @@ void sim_wearable_second(struct sim_wearable *w, const struct sim_physio *p, int
     }
 }
 
-void sim_bed_second(struct sim_bed_sensor *b, const struct sim_physio *p, int in_bed,
-                    int64_t t_ms, struct sim_rng *r)
+void sim_bed_second(struct sim_bed_sensor *b, const struct sim_physio *p, int in_bed, int64_t t_ms,
+                    struct sim_rng *r)
 {
     if (!b->present)
         return;

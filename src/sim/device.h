@@ -22,8 +22,8 @@
 #include "sim/physio.h"
 #include "sim/rng.h"
 
-#define SIM_TICK_MS       20     /* 50 Hz: the accelerometer's rate and the engine's step */
-#define SIM_OFFLINE_MS    60000  /* no data for this long: the device is offline */
+#define SIM_TICK_MS       20    /* 50 Hz: the accelerometer's rate and the engine's step */
+#define SIM_OFFLINE_MS    60000 /* no data for this long: the device is offline */
 #define SIM_LOW_BATTERY_U (15 * SIM_U)
 
 enum sim_fit {
@@ -41,9 +41,9 @@ enum sim_accel_seq {
 
 struct sim_wearable {
     int present;
-    int fit;       /* enum sim_fit */
-    int connected; /* 0 after a disconnect fault, until restarted */
-    int64_t battery_u;   /* µ% */
+    int fit;           /* enum sim_fit */
+    int connected;     /* 0 after a disconnect fault, until restarted */
+    int64_t battery_u; /* µ% */
     int64_t drain_u_per_h;
     int64_t last_data_ms; /* the last time data reached the platform; -1 never */
     int hr, spo2;         /* the last readings, whole units; -1 none */
@@ -91,7 +91,7 @@ void sim_wearable_second(struct sim_wearable *w, const struct sim_physio *p, int
                          struct sim_rng *r);
 
 /* Once a second: presence, movement and, with someone in bed, heart and respiration rate. */
-void sim_bed_second(struct sim_bed_sensor *b, const struct sim_physio *p, int in_bed,
-                    int64_t t_ms, struct sim_rng *r);
+void sim_bed_second(struct sim_bed_sensor *b, const struct sim_physio *p, int in_bed, int64_t t_ms,
+                    struct sim_rng *r);
 
 #endif

@@ -44,8 +44,7 @@ void sim_jcheck_pop(struct sim_jcheck *c)
         c->path.depth--;
 }
 
-static void add_v(struct sim_errors *errs, int line, const char *path, const char *fmt,
-                  va_list ap)
+static void add_v(struct sim_errors *errs, int line, const char *path, const char *fmt, va_list ap)
 {
     if (errs->n >= SIM_MAX_ERRORS) {
         errs->more = 1;
@@ -396,7 +395,7 @@ int sim_jcheck_keys(struct sim_jcheck *c, const json_t *obj, const char *const a
     const char *key;
     json_t *v;
     int bad = 0;
-    json_object_foreach((json_t *)obj, key, v) {
+    json_object_foreach ((json_t *)obj, key, v) {
         int ok = 0;
         for (size_t i = 0; allowed[i]; i++)
             if (strcmp(allowed[i], key) == 0)
@@ -423,8 +422,8 @@ static int member(struct sim_jcheck *c, const json_t *obj, const char *key, int 
     return 0;
 }
 
-int sim_jcheck_int(struct sim_jcheck *c, const json_t *obj, const char *key, int required,
-                   int min, int max, int *out)
+int sim_jcheck_int(struct sim_jcheck *c, const json_t *obj, const char *key, int required, int min,
+                   int max, int *out)
 {
     json_t *v;
     int m = member(c, obj, key, required, &v);
@@ -498,8 +497,8 @@ int sim_jcheck_fixed(struct sim_jcheck *c, const json_t *obj, const char *key, i
     fixed_str(min, decimals, lo, sizeof(lo));
     fixed_str(max, decimals, hi, sizeof(hi));
     if (decimals)
-        sim_jcheck_error(c, key, "must be a number from %s to %s with at most %d decimal%s", lo,
-                         hi, decimals, decimals == 1 ? "" : "s");
+        sim_jcheck_error(c, key, "must be a number from %s to %s with at most %d decimal%s", lo, hi,
+                         decimals, decimals == 1 ? "" : "s");
     else
         sim_jcheck_error(c, key, "must be a whole number from %s to %s", lo, hi);
     return -1;
@@ -699,8 +698,7 @@ int sim_jcheck_time(struct sim_jcheck *c, const json_t *obj, const char *key, in
     char lo[32], hi[32];
     sim_format_time(min_ms, lo, sizeof(lo));
     sim_format_time(max_ms, hi, sizeof(hi));
-    sim_jcheck_error(c, key,
-                     "must be a time from %s to %s: whole seconds, or \"MM:SS\" or \"H:MM:SS\"",
-                     lo, hi);
+    sim_jcheck_error(
+        c, key, "must be a time from %s to %s: whole seconds, or \"MM:SS\" or \"H:MM:SS\"", lo, hi);
     return -1;
 }

@@ -99,8 +99,8 @@ int sim_jcheck_keys(struct sim_jcheck *c, const json_t *obj, const char *const a
  * absent and not REQUIRED (leaving *OUT as it was), or present and valid;
  * -1 after recording an error otherwise.
  */
-int sim_jcheck_int(struct sim_jcheck *c, const json_t *obj, const char *key, int required,
-                   int min, int max, int *out);
+int sim_jcheck_int(struct sim_jcheck *c, const json_t *obj, const char *key, int required, int min,
+                   int max, int *out);
 /* A number with at most DECIMALS decimals, as an integer scaled by 10^DECIMALS. */
 int sim_jcheck_fixed(struct sim_jcheck *c, const json_t *obj, const char *key, int required,
                      int decimals, int64_t min, int64_t max, int64_t *out);

@@ -8,9 +8,9 @@
 #define U SIM_U
 
 /* cos(2πh/24) × 1000 for h = 0..24: the circadian rhythms, without libm. */
-static const int16_t cos24[25] = {1000, 966,  866,  707,  500,  259,  0,    -259, -500,
+static const int16_t cos24[25] = {1000, 966,  866,  707,   500,  259,  0,    -259, -500,
                                   -707, -866, -966, -1000, -966, -866, -707, -500, -259,
-                                  0,    259,  500,  707,  866,  966,  1000};
+                                  0,    259,  500,  707,   866,  966,  1000};
 
 /* The value (−1000..1000) of a daily cosine that peaks at PEAK_H o'clock, at CLOCK_S. */
 static int64_t circadian(int clock_s, int peak_h)
@@ -129,7 +129,8 @@ static void targets(const struct sim_physio *p, int clock_s, int64_t tg[SIM_NVIT
     /* Heart rate. */
     int64_t hr = b[SIM_V_HR] + 3 * U * circadian(clock_s, 15) / 1000 + act_hr[act] * U;
     hr += (int64_t)p->pain * 3 * U / 2 + (int64_t)p->distress * U / 5;
-    hr += sev_of(50 * U, sepsis) + sev_of(22 * U, copd) + sev_of(30 * U, choke) + sev_of(20 * U, eol);
+    hr +=
+        sev_of(50 * U, sepsis) + sev_of(22 * U, copd) + sev_of(30 * U, choke) + sev_of(20 * U, eol);
     hr += deficit * 12 * U / 1000 + excess * 8 * U / 1000;
     if (glucose < 39 * U / 10)
         hr += (39 * U / 10 - glucose) * 12;
@@ -263,8 +264,8 @@ static int acvpu_of(const struct sim_physio *p)
 
 /* Time constants (s) of the lags, and the beat-to-beat noise (µ-units). */
 static const int64_t tau[SIM_NVITALS] = {15, 20, 30, 60, 60, 900, 90, 900};
-static const int64_t noise_sd[SIM_NVITALS] = {800000, 500000, 300000, 1500000,
-                                              1000000, 20000, 30000, 0};
+static const int64_t noise_sd[SIM_NVITALS] = {800000,  500000, 300000, 1500000,
+                                              1000000, 20000,  30000,  0};
 
 static void update_trajectories(struct sim_physio *p, int64_t t)
 {
@@ -276,8 +277,8 @@ static void update_trajectories(struct sim_physio *p, int64_t t)
     }
 }
 
-void sim_physio_init(struct sim_physio *p, const int64_t baseline[SIM_NVITALS],
-                     uint32_t conditions, int spo2_scale, int activity, int64_t t, int clock_s)
+void sim_physio_init(struct sim_physio *p, const int64_t baseline[SIM_NVITALS], uint32_t conditions,
+                     int spo2_scale, int activity, int64_t t, int clock_s)
 {
     memset(p, 0, sizeof(*p));
     memcpy(p->baseline, baseline, sizeof(p->baseline));
@@ -420,7 +421,8 @@ void sim_physio_step(struct sim_physio *p, int64_t t, int clock_s, struct sim_rn
     if (p->sev[SIM_TRAJ_END_OF_LIFE] > 5000) {
         /* Cheyne–Stokes: breathing waxes and wanes over a minute, breath by breath. */
         int64_t tri = t % 60 < 30 ? t % 60 : 60 - t % 60; /* 0..30 */
-        p->value[SIM_V_RR] += sev_of(8 * U, above(p->sev[SIM_TRAJ_END_OF_LIFE], 5000)) * (tri - 15) / 15;
+        p->value[SIM_V_RR] +=
+            sev_of(8 * U, above(p->sev[SIM_TRAJ_END_OF_LIFE], 5000)) * (tri - 15) / 15;
     }
     p->value[SIM_V_SPO2] = clamp64(p->value[SIM_V_SPO2], SIM_SPO2_MIN_U, 100 * U);
     p->value[SIM_V_RR] = clamp64(p->value[SIM_V_RR], 4 * U, 60 * U);

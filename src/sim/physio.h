@@ -89,9 +89,9 @@ struct sim_physio {
 
     /* Oxygen. */
     int o2_on;
-    int o2_device; /* enum sim_o2_device */
-    int o2_flow;   /* L/min */
-    int fio2;      /* inspired oxygen, % */
+    int o2_device;             /* enum sim_o2_device */
+    int o2_flow;               /* L/min */
+    int fio2;                  /* inspired oxygen, % */
     int64_t paco2, paco2_base; /* µkPa */
 
     /* Posture and body. */
@@ -101,8 +101,8 @@ struct sim_physio {
     int pain;        /* 0–10 */
     int injury;      /* enum sim_injury of the last fall */
     int head_strike;
-    int moved_unsafely; /* moved with a suspected fracture without equipment */
-    int distress;       /* 0–100 */
+    int moved_unsafely;    /* moved with a suspected fracture without equipment */
+    int distress;          /* 0–100 */
     int64_t comfort_until; /* s: comfort care eases distress until then */
     int64_t t;             /* s: the time of the last step */
 };
@@ -112,8 +112,8 @@ struct sim_physio {
  * CONDITIONS a set of enum sim_condition, SPO2_SCALE 1 or 2. The values start
  * at the targets of time T (s) at CLOCK_S seconds after midnight.
  */
-void sim_physio_init(struct sim_physio *p, const int64_t baseline[SIM_NVITALS],
-                     uint32_t conditions, int spo2_scale, int activity, int64_t t, int clock_s);
+void sim_physio_init(struct sim_physio *p, const int64_t baseline[SIM_NVITALS], uint32_t conditions,
+                     int spo2_scale, int activity, int64_t t, int clock_s);
 
 /*
  * Sets every value to its target now (time T, CLOCK_S after midnight), as if

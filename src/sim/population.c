@@ -49,7 +49,10 @@ static void generate(struct sim_world *w, int i, struct sim_rng *g)
     int64_t b[SIM_NVITALS];
     b[SIM_V_HR] = between(g, 60, 90) * U;
     b[SIM_V_RR] = between(g, 12, copd ? 22 : 19) * U;
-    b[SIM_V_SPO2] = (scale == 2 ? between(g, 88, 92) : copd ? between(g, 92, 95) : between(g, 95, 99)) * U;
+    b[SIM_V_SPO2] = (scale == 2 ? between(g, 88, 92)
+                     : copd     ? between(g, 92, 95)
+                                : between(g, 95, 99)) *
+                    U;
     b[SIM_V_SBP] = between(g, 110, 165) * U;
     b[SIM_V_DBP] = between(g, 60, 90) * U;
     if (b[SIM_V_DBP] > b[SIM_V_SBP] - 20 * U)
@@ -59,13 +62,16 @@ static void generate(struct sim_world *w, int i, struct sim_rng *g)
         ((cond >> SIM_COND_DIABETES) & 1 ? between(g, 60, 100) : between(g, 45, 65)) * (U / 10);
     b[SIM_V_WEIGHT] = between(g, 420, 880) * (U / 10);
     int night = sim_world_is_night(w);
-    int activity = night ? SIM_ACTIVITY_ASLEEP
-                         : sim_rng_below(g, 2) ? SIM_ACTIVITY_SITTING : SIM_ACTIVITY_RESTING;
+    int activity = night                 ? SIM_ACTIVITY_ASLEEP
+                   : sim_rng_below(g, 2) ? SIM_ACTIVITY_SITTING
+                                         : SIM_ACTIVITY_RESTING;
     sim_resident_setup(w, i, b, cond, scale, activity, 1, (int)between(g, 20, 100), 1, 1, 1);
     struct sim_resident *r = &w->res[i];
 
-    struct morse_items m = {(int)sim_rng_below(g, 3) == 0, cond != 0,
-                            (enum morse_aid)sim_rng_below(g, 3), 0,
+    struct morse_items m = {(int)sim_rng_below(g, 3) == 0,
+                            cond != 0,
+                            (enum morse_aid)sim_rng_below(g, 3),
+                            0,
                             (enum morse_gait)sim_rng_below(g, 3),
                             (cond >> SIM_COND_DEMENTIA) & 1 ? MORSE_MENTAL_FORGETS
                                                             : MORSE_MENTAL_ORIENTED};
@@ -122,8 +128,7 @@ int sim_population_new(int n, uint64_t seed, int clock0_s, struct sim_population
     if (!p)
         return SIM_WORLD_NOMEM;
     p->life = cc_calloc((size_t)n, sizeof(*p->life));
-    if (!p->life ||
-        sim_world_init(&p->w, n, seed, clock0_s, (size_t)n * 8 + 1024, 0, 0)) {
+    if (!p->life || sim_world_init(&p->w, n, seed, clock0_s, (size_t)n * 8 + 1024, 0, 0)) {
         cc_free(p->life);
         cc_free(p);
         return SIM_WORLD_NOMEM;
@@ -153,8 +158,7 @@ const struct sim_world *sim_population_world(const struct sim_population *p)
     return &p->w;
 }
 
-void sim_population_counts(const struct sim_population *p, uint64_t *acknowledged,
-                           uint64_t *closed)
+void sim_population_counts(const struct sim_population *p, uint64_t *acknowledged, uint64_t *closed)
 {
     *acknowledged = p->acked;
     *closed = p->closed;
@@ -165,7 +169,8 @@ static void settle(struct sim_world *w, int i)
 {
     struct sim_resident *r = &w->res[i];
     r->place = SIM_PLACE_ROOM;
-    sim_physio_activity(&r->ph, sim_world_is_night(w) ? SIM_ACTIVITY_RESTING : SIM_ACTIVITY_SITTING);
+    sim_physio_activity(&r->ph,
+                        sim_world_is_night(w) ? SIM_ACTIVITY_RESTING : SIM_ACTIVITY_SITTING);
     sim_physio_position(&r->ph, sim_world_is_night(w) ? SIM_POS_BACK : SIM_POS_UPRIGHT);
 }
 
@@ -194,8 +199,7 @@ static void live(struct sim_population *p, int i)
         }
         return;
     }
-    if (act == SIM_ACTIVITY_ASLEEP || act == SIM_ACTIVITY_RESTING ||
-        act == SIM_ACTIVITY_SITTING) {
+    if (act == SIM_ACTIVITY_ASLEEP || act == SIM_ACTIVITY_RESTING || act == SIM_ACTIVITY_SITTING) {
         if (u < (night ? PER_S(6 * 3600) : PER_S(3600))) {
             sim_physio_activity(&r->ph, SIM_ACTIVITY_WALKING);
             p->life[i].until_ms = w->now_ms + 60000 + (int64_t)(u % 240) * 1000;
@@ -227,7 +231,8 @@ static void staff(struct sim_population *p)
             sim_alerts_ack(a, now);
             p->acked++;
         }
-        if (a->state != SIM_ALERT_ACKNOWLEDGED || now < a->ack_ms + (120 + (int64_t)(h >> 24)) * 1000)
+        if (a->state != SIM_ALERT_ACKNOWLEDGED ||
+            now < a->ack_ms + (120 + (int64_t)(h >> 24)) * 1000)
             continue;
         struct sim_resident *r = &w->res[a->resident];
         switch (a->kind) {
@@ -249,7 +254,7 @@ static void staff(struct sim_population *p)
             if (a->kind == SIM_ALERT_LOW_BATTERY)
                 r->wear.battery_u = 100 * U;
             break; /* the alert clears when the data comes back */
-        default: /* news2: the nurse is reviewing; it clears when the band falls */
+        default:   /* news2: the nurse is reviewing; it clears when the band falls */
             break;
         }
     }

@@ -69,7 +69,7 @@ static int keys2(struct sim_jcheck *c, const json_t *obj, const char *const a[],
     const char *key;
     json_t *v;
     int bad = 0;
-    json_object_foreach((json_t *)obj, key, v) {
+    json_object_foreach ((json_t *)obj, key, v) {
         int ok = 0;
         for (size_t i = 0; a[i] && !ok; i++)
             ok = strcmp(a[i], key) == 0;
@@ -95,8 +95,8 @@ static int time_of_day(struct sim_jcheck *c, const json_t *obj, const char *key,
         return -1;
     }
     const char *s = json_is_string(v) ? json_string_value(v) : "";
-    if (strlen(s) == 5 && s[0] >= '0' && s[0] <= '2' && s[1] >= '0' && s[1] <= '9' &&
-        s[2] == ':' && s[3] >= '0' && s[3] <= '5' && s[4] >= '0' && s[4] <= '9') {
+    if (strlen(s) == 5 && s[0] >= '0' && s[0] <= '2' && s[1] >= '0' && s[1] <= '9' && s[2] == ':' &&
+        s[3] >= '0' && s[3] <= '5' && s[4] >= '0' && s[4] <= '9') {
         int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
         if (h < 24) {
             *out = h * 3600 + m * 60;
@@ -205,7 +205,7 @@ static int check_traj(struct ctx *x, const json_t *obj, const char *const extra[
     const char *key;
     json_t *v;
     int bad = 0;
-    json_object_foreach((json_t *)obj, key, v) {
+    json_object_foreach ((json_t *)obj, key, v) {
         int ok = 0;
         for (size_t i = 0; traj_keys[kind][i] && !ok; i++)
             ok = strcmp(traj_keys[kind][i], key) == 0;
@@ -291,16 +291,14 @@ static int check_baseline(struct ctx *x, const json_t *r, struct sim_resident_sp
     }
     sim_jcheck_pop(c);
     for (int i = 0; i < SIM_NVITALS; i++)
-        rs->baseline[i] = v[i] * (i == SIM_V_TEMP || i == SIM_V_GLUCOSE || i == SIM_V_WEIGHT
-                                      ? U / 10
-                                      : U);
+        rs->baseline[i] =
+            v[i] * (i == SIM_V_TEMP || i == SIM_V_GLUCOSE || i == SIM_V_WEIGHT ? U / 10 : U);
     return bad;
 }
 
 static int check_morse(struct ctx *x, const json_t *r, struct sim_resident_spec *rs)
 {
-    static const char *const keys[] = {"history", "secondary", "aid",    "iv",
-                                       "gait",    "mental",    NULL};
+    static const char *const keys[] = {"history", "secondary", "aid", "iv", "gait", "mental", NULL};
     struct sim_jcheck *c = &x->c;
     json_t *m;
     if (object_of(c, r, "morse", 0, &m))
@@ -377,8 +375,7 @@ static int check_devices(struct ctx *x, const json_t *r, struct sim_resident_spe
 
 static int check_last_obs(struct ctx *x, const json_t *r, struct sim_resident_spec *rs)
 {
-    static const char *const keys[] = {"ago", "rr", "spo2", "sbp", "pulse", "temp", "acvpu",
-                                       NULL};
+    static const char *const keys[] = {"ago", "rr", "spo2", "sbp", "pulse", "temp", "acvpu", NULL};
     struct sim_jcheck *c = &x->c;
     json_t *o;
     if (object_of(c, r, "last_obs", 0, &o))
@@ -454,8 +451,7 @@ static int check_meds(struct ctx *x, const json_t *r, struct sim_resident_spec *
         if (!b) {
             md->drug = drug_index(x->s, md->id);
             if (md->drug < 0) {
-                sim_jcheck_error(c, "id", "more than %d medicines in the scenario",
-                                 SIM_MAX_DRUGS);
+                sim_jcheck_error(c, "id", "more than %d medicines in the scenario", SIM_MAX_DRUGS);
                 b = -1;
             }
         }
@@ -471,11 +467,12 @@ static int check_meds(struct ctx *x, const json_t *r, struct sim_resident_spec *
 /* Everything of a resident but the care plan's tasks (those need every name). */
 static int check_resident(struct ctx *x, const json_t *r, struct sim_resident_spec *rs)
 {
-    static const char *const keys[] = {
-        "id",          "room",       "name",        "age",        "sex",      "conditions",
-        "medications", "allergies",  "background",  "morse",      "fall_risk", "wander_risk",
-        "spo2_scale",  "baseline",   "start",       "trajectories", "devices", "last_obs",
-        "care_plan",   "signs",      "comment",    NULL};
+    static const char *const keys[] = {"id",         "room",       "name",        "age",
+                                       "sex",        "conditions", "medications", "allergies",
+                                       "background", "morse",      "fall_risk",   "wander_risk",
+                                       "spo2_scale", "baseline",   "start",       "trajectories",
+                                       "devices",    "last_obs",   "care_plan",   "signs",
+                                       "comment",    NULL};
     struct sim_jcheck *c = &x->c;
     if (sim_jcheck_object(c, r))
         return -1;
@@ -501,8 +498,7 @@ static int check_resident(struct ctx *x, const json_t *r, struct sim_resident_sp
     sim_jcheck_push_key(c, "conditions");
     for (size_t i = 0; conds && i < json_array_size(conds); i++) {
         json_t *v = json_array_get(conds, i);
-        int k = json_is_string(v) ? sim_vocab_find(SIM_VOCAB_CONDITION, json_string_value(v))
-                                  : -1;
+        int k = json_is_string(v) ? sim_vocab_find(SIM_VOCAB_CONDITION, json_string_value(v)) : -1;
         sim_jcheck_push_index(c, (int)i);
         if (k < 0) {
             (void)sim_jcheck_enum_value(c, v, SIM_VOCAB_CONDITION, &k);
@@ -722,8 +718,8 @@ static int check_event(struct ctx *x, const json_t *e, struct sim_event_spec *ev
             }
         }
         if (rs && ev->device >= 0) {
-            int has = ev->device == SIM_DEV_WEARABLE     ? rs->wearable
-                      : ev->device == SIM_DEV_BED_SENSOR ? rs->bed_sensor
+            int has = ev->device == SIM_DEV_WEARABLE      ? rs->wearable
+                      : ev->device == SIM_DEV_BED_SENSOR  ? rs->bed_sensor
                       : ev->device == SIM_DEV_DOOR_SENSOR ? rs->door_sensor
                                                           : rs->call_button;
             if (!has) {
@@ -740,8 +736,7 @@ static int check_event(struct ctx *x, const json_t *e, struct sim_event_spec *ev
     case SIM_EV_CALL_BUTTON:
         bad |= keys2(c, e, base, NULL);
         if (rs && !rs->call_button) {
-            sim_jcheck_error(c, "resident", "resident \"%s\" has no call_button (devices)",
-                             rs->id);
+            sim_jcheck_error(c, "resident", "resident \"%s\" has no call_button (devices)", rs->id);
             bad = -1;
         }
         break;
@@ -823,8 +818,8 @@ static int check_anchor(struct ctx *x, const json_t *w, struct sim_window *win, 
     if (strcmp(head, "arrived") == 0 && colon) {
         int k = sim_vocab_find(SIM_VOCAB_RESPONDER, rest);
         if (k < 0 || s->arrive_ms[k] < 0) {
-            sim_jcheck_error(c, "after", "\"%s\" is not a responder who comes (settings.responders)",
-                             rest);
+            sim_jcheck_error(c, "after",
+                             "\"%s\" is not a responder who comes (settings.responders)", rest);
             return -1;
         }
         win->anchor = SIM_ANCHOR_ARRIVED;
@@ -910,7 +905,7 @@ static int check_alts(struct ctx *x, const json_t *obj, struct sim_match *alt, i
 
 static int check_expected(struct ctx *x, const json_t *e, int index, struct sim_expect *ex)
 {
-    static const char *const keys[] = {"id",       "title",    "match",    "window", "points",
+    static const char *const keys[] = {"id",          "title",    "match",    "window",  "points",
                                        "late_points", "critical", "feedback", "comment", NULL};
     struct sim_jcheck *c = &x->c;
     memset(ex, 0, sizeof(*ex));
@@ -955,9 +950,9 @@ static int rubric_ref(struct ctx *x, const json_t *obj, int *out)
 
 static int check_forbidden(struct ctx *x, const json_t *f, struct sim_forbid *fb)
 {
-    static const char *const keys[] = {"id",       "title",   "match",  "unless",
+    static const char *const keys[] = {"id",       "title",    "match",   "unless",
                                        "window",   "critical", "penalty", "rubric",
-                                       "feedback", "comment", NULL};
+                                       "feedback", "comment",  NULL};
     struct sim_jcheck *c = &x->c;
     memset(fb, 0, sizeof(*fb));
     fb->rubric = -1;
@@ -998,8 +993,8 @@ static int check_forbidden(struct ctx *x, const json_t *f, struct sim_forbid *fb
 
 static int check_order(struct ctx *x, const json_t *o, struct sim_order *od)
 {
-    static const char *const keys[] = {"first",   "then",   "critical", "penalty",
-                                       "rubric",  "feedback", "comment", NULL};
+    static const char *const keys[] = {"first",  "then",     "critical", "penalty",
+                                       "rubric", "feedback", "comment",  NULL};
     struct sim_jcheck *c = &x->c;
     memset(od, 0, sizeof(*od));
     od->first = od->then = od->rubric = -1;
@@ -1094,7 +1089,7 @@ static int check_rubric(struct ctx *x, const json_t *r, struct sim_rubric *rb)
 
 static int check_settings(struct ctx *x, const json_t *root)
 {
-    static const char *const keys[] = {"walk_s",     "ack_s",      "morse_cutoffs",
+    static const char *const keys[] = {"walk_s",     "ack_s",           "morse_cutoffs",
                                        "responders", "end_on_transfer", NULL};
     static const char *const rkeys[] = {"arrive", NULL};
     struct sim_jcheck *c = &x->c;
@@ -1204,10 +1199,10 @@ static int check_cycles(struct ctx *x, const json_t *exps)
 
 static int check_scenario(struct ctx *x, const json_t *root)
 {
-    static const char *const keys[] = {
-        "format",   "id",       "version",   "title",    "summary",  "briefing", "levels",
-        "tags",     "clock",    "settings",  "residents", "timeline", "expected", "forbidden",
-        "order",    "rubric",   "debrief",   "pass",     "comment",  NULL};
+    static const char *const keys[] = {"format",    "id",       "version",  "title",     "summary",
+                                       "briefing",  "levels",   "tags",     "clock",     "settings",
+                                       "residents", "timeline", "expected", "forbidden", "order",
+                                       "rubric",    "debrief",  "pass",     "comment",   NULL};
     static const char *const clock_keys[] = {"start", "duration", "night_from", "night_to", NULL};
     struct sim_jcheck *c = &x->c;
     struct sim_scenario *s = x->s;
@@ -1314,7 +1309,8 @@ static int check_scenario(struct ctx *x, const json_t *root)
                 }
         }
         if (!b && s->nevents > 0 && ev->at_ms < s->ev[s->nevents - 1].at_ms) {
-            sim_jcheck_error(c, "at", "is earlier than the event before: list events in time order");
+            sim_jcheck_error(c, "at",
+                             "is earlier than the event before: list events in time order");
             b = -1;
         }
         sim_jcheck_pop(c);
@@ -1330,9 +1326,9 @@ static int check_scenario(struct ctx *x, const json_t *root)
         return -1;
     for (size_t i = 0; i < json_array_size(ex); i++) {
         json_t *id = json_object_get(json_array_get(ex, i), "id");
-        x->exp_ids[x->nexp_ids++] =
-            json_is_string(id) && sim_id_valid(json_string_value(id)) ? json_string_value(id)
-                                                                     : NULL;
+        x->exp_ids[x->nexp_ids++] = json_is_string(id) && sim_id_valid(json_string_value(id))
+                                        ? json_string_value(id)
+                                        : NULL;
     }
     sim_jcheck_push_key(c, "expected");
     for (size_t i = 0; i < json_array_size(ex); i++) {

@@ -219,11 +219,11 @@ json_t *sim_score_json(const struct sim_scenario *sc, const struct sim_score_inp
         missed += st == SIM_ST_MISSED || st == SIM_ST_TOO_LATE;
         na += st == SIM_ST_NOT_APPLICABLE;
     }
-    json_t *root = json_pack("{sbsisisisiso}", "passed", s->passed, "percent", s->percent,
-                             "pass_percent", sc->pass_percent, "earned", s->earned, "possible",
-                             s->possible, "timeliness",
-                             json_pack("{sisisisi}", "on_time", on_time, "late", late, "missed",
-                                       missed, "not_applicable", na));
+    json_t *root =
+        json_pack("{sbsisisisiso}", "passed", s->passed, "percent", s->percent, "pass_percent",
+                  sc->pass_percent, "earned", s->earned, "possible", s->possible, "timeliness",
+                  json_pack("{sisisisi}", "on_time", on_time, "late", late, "missed", missed,
+                            "not_applicable", na));
     if (!root)
         return NULL;
     json_t *crit = new_array(root, "critical_errors");
@@ -236,7 +236,7 @@ json_t *sim_score_json(const struct sim_scenario *sc, const struct sim_score_inp
         goto fail;
     for (int k = 0; k < s->ncritical; k++) {
         const struct sim_critical *c = &s->critical[k];
-        const char *kind = c->kind == SIM_CRIT_MISSED     ? "missed"
+        const char *kind = c->kind == SIM_CRIT_MISSED      ? "missed"
                            : c->kind == SIM_CRIT_FORBIDDEN ? "forbidden"
                                                            : "order";
         json_t *act = c->action >= 0 ? json_integer(c->action) : json_null();
@@ -249,7 +249,8 @@ json_t *sim_score_json(const struct sim_scenario *sc, const struct sim_score_inp
         } else {
             int m = c->kind == SIM_CRIT_MISSED;
             const struct sim_text *title = m ? &sc->exp[c->ref].title : &sc->forbid[c->ref].title;
-            const struct sim_text *fb = m ? &sc->exp[c->ref].feedback : &sc->forbid[c->ref].feedback;
+            const struct sim_text *fb =
+                m ? &sc->exp[c->ref].feedback : &sc->forbid[c->ref].feedback;
             o = json_pack("{sssssososo}", "kind", kind, "id",
                           m ? sc->exp[c->ref].id : sc->forbid[c->ref].id, "title",
                           sim_text_json(title), "action", act, "feedback", sim_text_json(fb));
@@ -260,14 +261,14 @@ json_t *sim_score_json(const struct sim_scenario *sc, const struct sim_score_inp
     for (int i = 0; i < sc->nexp; i++) {
         const struct sim_expect_result *r = &s->exp[i];
         const struct sim_expect *e = &sc->exp[i];
-        json_t *o = json_pack(
-            "{sssosssososososisisbso}", "id", e->id, "title", sim_text_json(&e->title), "status",
-            sim_status_id(r->status), "anchor_ms", ms_or_null(r->anchor_ms), "done_ms",
-            ms_or_null(r->done_ms), "delay_ms",
-            r->done_ms >= 0 ? json_integer(r->done_ms - r->anchor_ms) : json_null(), "action",
-            r->action >= 0 ? json_integer(r->action) : json_null(), "points", e->points, "earned",
-            r->earned, "critical", e->critical, "feedback",
-            r->status == SIM_ST_ON_TIME ? json_null() : sim_text_json(&e->feedback));
+        json_t *o =
+            json_pack("{sssosssososososisisbso}", "id", e->id, "title", sim_text_json(&e->title),
+                      "status", sim_status_id(r->status), "anchor_ms", ms_or_null(r->anchor_ms),
+                      "done_ms", ms_or_null(r->done_ms), "delay_ms",
+                      r->done_ms >= 0 ? json_integer(r->done_ms - r->anchor_ms) : json_null(),
+                      "action", r->action >= 0 ? json_integer(r->action) : json_null(), "points",
+                      e->points, "earned", r->earned, "critical", e->critical, "feedback",
+                      r->status == SIM_ST_ON_TIME ? json_null() : sim_text_json(&e->feedback));
         if (push(exp, o))
             goto fail;
     }
@@ -275,12 +276,11 @@ json_t *sim_score_json(const struct sim_scenario *sc, const struct sim_score_inp
         if (s->forbid_action[f] < 0)
             continue;
         const struct sim_forbid *fb = &sc->forbid[f];
-        json_t *o = json_pack("{sssosisbsisoso}", "id", fb->id, "title", sim_text_json(&fb->title),
-                              "action", s->forbid_action[f], "critical", fb->critical, "penalty",
-                              fb->penalty, "rubric",
-                              fb->rubric >= 0 ? json_string(sc->rubric[fb->rubric].id)
-                                              : json_null(),
-                              "feedback", sim_text_json(&fb->feedback));
+        json_t *o = json_pack(
+            "{sssosisbsisoso}", "id", fb->id, "title", sim_text_json(&fb->title), "action",
+            s->forbid_action[f], "critical", fb->critical, "penalty", fb->penalty, "rubric",
+            fb->rubric >= 0 ? json_string(sc->rubric[fb->rubric].id) : json_null(), "feedback",
+            sim_text_json(&fb->feedback));
         if (push(forb, o))
             goto fail;
     }
@@ -330,8 +330,9 @@ json_t *sim_score_json(const struct sim_scenario *sc, const struct sim_score_inp
                         earned += s->rubric_earned[k2];
                         poss += s->rubric_possible[k2];
                     }
-            json_t *o = json_pack("{sssisiso}", "cfitem", id, "earned", earned, "possible", poss,
-                                  "percent", poss ? json_integer(earned * 100 / poss) : json_null());
+            json_t *o =
+                json_pack("{sssisiso}", "cfitem", id, "earned", earned, "possible", poss, "percent",
+                          poss ? json_integer(earned * 100 / poss) : json_null());
             if (push(comp, o))
                 goto fail;
             json_t *items = new_array(o, "rubric");

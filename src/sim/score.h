@@ -28,8 +28,8 @@
 struct sim_logged_action {
     struct sim_action a; /* with its texts owned by the log */
     int64_t t_ms;
-    int outcome;  /* enum sim_outcome */
-    int alert_id; /* the alert it acted on; 0 none */
+    int outcome;    /* enum sim_outcome */
+    int alert_id;   /* the alert it acted on; 0 none */
     json_t *result; /* what it found or measured (may be NULL) */
 };
 

@@ -9,10 +9,10 @@
 
 #define U SIM_U
 
-#define MAX_ALERTS     4096
-#define MAX_CALLS      64
-#define MAX_LOGGED     (2 * SIM_MAX_ACTIONS)
-#define MANUAL_RECENT  (15 * 60 * 1000) /* a manual observation this fresh beats a device's */
+#define MAX_ALERTS    4096
+#define MAX_CALLS     64
+#define MAX_LOGGED    (2 * SIM_MAX_ACTIONS)
+#define MANUAL_RECENT (15 * 60 * 1000) /* a manual observation this fresh beats a device's */
 
 enum vcol {
     VC_HR = 0,
@@ -34,9 +34,8 @@ enum vcol {
 };
 
 static const char *const vcol_ids[NVCOLS] = {
-    "hr",    "rr",    "spo2",        "sbp",          "dbp",    "temp",   "glucose",
-    "weight", "acvpu", "news2",      "wearable_hr",  "wearable_spo2", "bed_hr", "bed_rr",
-    "platform_news2"};
+    "hr",    "rr",    "spo2",        "sbp",           "dbp",    "temp",   "glucose",       "weight",
+    "acvpu", "news2", "wearable_hr", "wearable_spo2", "bed_hr", "bed_rr", "platform_news2"};
 
 struct vitals_row {
     int32_t t_s;
@@ -577,9 +576,8 @@ static int skin_of(const struct sim_physio *p, json_t *arr)
 
 static int injuries_of(const struct sim_physio *p, json_t *arr)
 {
-    static const char *const by_injury[SIM_NINJURIES] = {NULL, "bruise", "skin_tear",
-                                                         "wrist_deformity",
-                                                         "hip_shortened_rotated"};
+    static const char *const by_injury[SIM_NINJURIES] = {
+        NULL, "bruise", "skin_tear", "wrist_deformity", "hip_shortened_rotated"};
     if (p->head_strike && json_array_append_new(arr, json_string("head_bruise")))
         return -1;
     if ((unsigned)p->injury < SIM_NINJURIES && by_injury[p->injury] &&
@@ -606,12 +604,14 @@ static json_t *observe(struct sim_session *s, int i, int focus)
             bad |= json_object_set_new(o, "signs", sim_text_json(signs));
         bad |= json_object_set_new(o, "activity",
                                    json_string(sim_vocab_id(SIM_VOCAB_ACTIVITY, p->activity)));
-        bad |= json_object_set_new(o, "place", json_string(sim_vocab_id(SIM_VOCAB_PLACE, r->place)));
+        bad |=
+            json_object_set_new(o, "place", json_string(sim_vocab_id(SIM_VOCAB_PLACE, r->place)));
     }
     if (all || focus == SIM_FOCUS_CONSCIOUSNESS) {
         bad |= json_object_set_new(o, "acvpu",
                                    json_string(news2_acvpu_letter((enum news2_acvpu)p->acvpu)));
-        bad |= json_object_set_new(o, "sweating", json_boolean(p->value[SIM_V_GLUCOSE] < 39 * U / 10));
+        bad |=
+            json_object_set_new(o, "sweating", json_boolean(p->value[SIM_V_GLUCOSE] < 39 * U / 10));
     }
     if (all || focus == SIM_FOCUS_BREATHING)
         bad |= json_object_set_new(o, "breathing", json_string(breathing_of(p)));
@@ -633,16 +633,17 @@ static json_t *observe(struct sim_session *s, int i, int focus)
                                                                    : "calm"));
     }
     if (all || focus == SIM_FOCUS_ENVIRONMENT) {
-        const char *fit = !r->wear.present            ? "none"
-                          : r->wear.fit == SIM_FIT_OFF  ? "off_body"
+        const char *fit = !r->wear.present               ? "none"
+                          : r->wear.fit == SIM_FIT_OFF   ? "off_body"
                           : r->wear.fit == SIM_FIT_LOOSE ? "loose"
-                                                        : "worn";
+                                                         : "worn";
         bad |= json_object_set_new(o, "wearable", json_string(fit));
-        bad |= json_object_set_new(
-            o, "oxygen",
-            p->o2_on ? json_pack("{sssi}", "device", sim_vocab_id(SIM_VOCAB_O2_DEVICE, p->o2_device),
-                                 "flow_lpm", p->o2_flow)
-                     : json_null());
+        bad |= json_object_set_new(o, "oxygen",
+                                   p->o2_on
+                                       ? json_pack("{sssi}", "device",
+                                                   sim_vocab_id(SIM_VOCAB_O2_DEVICE, p->o2_device),
+                                                   "flow_lpm", p->o2_flow)
+                                       : json_null());
     }
     if (bad) {
         json_decref(o);
@@ -657,11 +658,10 @@ static json_t *review(struct sim_session *s, int i)
     const struct sim_resident *r = &s->w.res[i];
 #define OR_NULL(c, v) ((c) ? json_integer(v) : json_null())
     json_t *wear = r->wear.present
-                       ? json_pack("{sbsoso sisi}", "online", sim_wearable_online(&r->wear),
-                                   "hr", OR_NULL(r->wear.hr >= 0, r->wear.hr), "spo2",
+                       ? json_pack("{sbsoso sisi}", "online", sim_wearable_online(&r->wear), "hr",
+                                   OR_NULL(r->wear.hr >= 0, r->wear.hr), "spo2",
                                    OR_NULL(r->wear.spo2 >= 0, r->wear.spo2), "signal_quality",
-                                   r->wear.quality, "battery",
-                                   (int)(r->wear.battery_u / U))
+                                   r->wear.quality, "battery", (int)(r->wear.battery_u / U))
                        : json_null();
     json_t *bed = r->bed.present
                       ? json_pack("{sbsbsoso}", "online", r->bed.connected, "in_bed",
@@ -682,8 +682,7 @@ static json_t *check_device(struct sim_session *s, int i, int device)
                          r->wear.fit == SIM_FIT_OFF     ? "off_body"
                          : r->wear.fit == SIM_FIT_LOOSE ? "loose"
                                                         : "worn",
-                         "battery", (int)(r->wear.battery_u / U), "connected",
-                         r->wear.connected);
+                         "battery", (int)(r->wear.battery_u / U), "connected", r->wear.connected);
     case SIM_DEV_BED_SENSOR:
         return json_pack("{sssb}", "device", "bed_sensor", "connected", r->bed.connected);
     case SIM_DEV_DOOR_SENSOR:
@@ -713,8 +712,8 @@ static struct sim_alert *target_alert(struct sim_session *s, const struct sim_ac
 {
     if (a->param[SIM_P_ALERT_ID] > 0) {
         struct sim_alert *al = sim_alerts_get(&s->w.alerts, a->param[SIM_P_ALERT_ID]);
-        if (!al || (al->state != SIM_ALERT_OPEN &&
-                    (open_only || al->state != SIM_ALERT_ACKNOWLEDGED)))
+        if (!al ||
+            (al->state != SIM_ALERT_OPEN && (open_only || al->state != SIM_ALERT_ACKNOWLEDGED)))
             return NULL;
         if (a->param[SIM_P_ALERT] >= 0 && al->kind != a->param[SIM_P_ALERT])
             return NULL;
@@ -761,8 +760,7 @@ static void do_action(struct sim_session *s, struct sim_logged_action *l)
         l->outcome = SIM_OUT_AWAY;
         return;
     }
-    if (sim_action_at_resident(type) &&
-        (s->where != SIM_WHERE_RESIDENT || s->at_res != i)) {
+    if (sim_action_at_resident(type) && (s->where != SIM_WHERE_RESIDENT || s->at_res != i)) {
         l->outcome = SIM_OUT_NOT_THERE;
         return;
     }
@@ -833,9 +831,9 @@ static void do_action(struct sim_session *s, struct sim_logged_action *l)
             l->outcome = SIM_OUT_NOT_APPLICABLE;
             return;
         }
-        sim_physio_oxygen(p, a->param[SIM_P_OXYGEN_DEVICE] >= 0 ? a->param[SIM_P_OXYGEN_DEVICE]
-                                                                : p->o2_device,
-                          a->param[SIM_P_FLOW_LPM]);
+        sim_physio_oxygen(
+            p, a->param[SIM_P_OXYGEN_DEVICE] >= 0 ? a->param[SIM_P_OXYGEN_DEVICE] : p->o2_device,
+            a->param[SIM_P_FLOW_LPM]);
         l->result = json_pack("{si}", "fio2", p->fio2);
         return;
     case SIM_ACTION_STOP_OXYGEN:
@@ -964,8 +962,8 @@ static void do_action(struct sim_session *s, struct sim_logged_action *l)
         return;
     case SIM_ACTION_RESTART_DEVICE: {
         int dev = a->param[SIM_P_DEVICE];
-        int down = dev == SIM_DEV_WEARABLE     ? r->wear.present && !r->wear.connected
-                   : dev == SIM_DEV_BED_SENSOR ? r->bed.present && !r->bed.connected
+        int down = dev == SIM_DEV_WEARABLE      ? r->wear.present && !r->wear.connected
+                   : dev == SIM_DEV_BED_SENSOR  ? r->bed.present && !r->bed.connected
                    : dev == SIM_DEV_DOOR_SENSOR ? r->door_sensor && !r->door_connected
                                                 : 0;
         if (!down) {
@@ -1000,9 +998,9 @@ static void do_action(struct sim_session *s, struct sim_logged_action *l)
                 s->calls[s->ncalls++] = (struct call){who, i, arrive, 0};
             }
         }
-        l->result = json_pack("{sosbsb}", "arrive_ms", arrive >= 0 ? json_integer(arrive) : json_null(),
-                              "sbar_complete", a->sbar_complete, "news2_correct",
-                              a->news2_correct);
+        l->result =
+            json_pack("{sosbsb}", "arrive_ms", arrive >= 0 ? json_integer(arrive) : json_null(),
+                      "sbar_complete", a->sbar_complete, "news2_correct", a->news2_correct);
         return;
     }
     default: /* stay_with, stop_feeding, document, hand hygiene: done as said */
@@ -1265,19 +1263,18 @@ json_t *sim_event_json(const struct sim_session *s, const struct sim_event *e)
         d = json_pack("{ssso}", "event", sim_vocab_id(SIM_VOCAB_EVENT, ev->kind), "id",
                       str_or_null(ev->id));
         if (d && ev->kind == SIM_EV_FALL)
-            json_object_update_new(d, json_pack("{sssbsi}", "injury",
-                                                sim_vocab_id(SIM_VOCAB_INJURY, ev->injury),
-                                                "head_strike", ev->head_strike, "peak_mg",
-                                                ev->peak_mg));
+            json_object_update_new(
+                d, json_pack("{sssbsi}", "injury", sim_vocab_id(SIM_VOCAB_INJURY, ev->injury),
+                             "head_strike", ev->head_strike, "peak_mg", ev->peak_mg));
         else if (d && ev->kind == SIM_EV_CONDITION)
             json_object_update_new(
                 d, json_pack("{ss}", "condition", sim_vocab_id(SIM_VOCAB_TRAJ, ev->traj.kind)));
         else if (d && (ev->kind == SIM_EV_DEVICE_FAULT || ev->kind == SIM_EV_DEVICE_RESTORE))
             json_object_update_new(
-                d, json_pack("{ssso}", "device", sim_vocab_id(SIM_VOCAB_DEVICE, ev->device),
-                             "fault",
-                             ev->fault >= 0 ? json_string(sim_vocab_id(SIM_VOCAB_FAULT, ev->fault))
-                                            : json_null()));
+                d,
+                json_pack("{ssso}", "device", sim_vocab_id(SIM_VOCAB_DEVICE, ev->device), "fault",
+                          ev->fault >= 0 ? json_string(sim_vocab_id(SIM_VOCAB_FAULT, ev->fault))
+                                         : json_null()));
         else if (d && ev->kind == SIM_EV_SAY)
             json_object_set_new(d, "text", sim_text_json(&ev->text));
         break;
@@ -1323,7 +1320,9 @@ json_t *sim_event_json(const struct sim_session *s, const struct sim_event *e)
         break;
     case SIM_LOG_TASK:
         d = json_pack("{ssss}", "task", s->sc->res[e->resident].tasks[e->a].id, "status",
-                      e->b == 0 ? "due" : e->b == 1 ? "missed" : "done");
+                      e->b == 0   ? "due"
+                      : e->b == 1 ? "missed"
+                                  : "done");
         break;
     case SIM_LOG_HARM:
         d = json_pack("{ss}", "harm", sim_vocab_id(SIM_VOCAB_HARM, e->a));
@@ -1358,7 +1357,7 @@ static json_t *action_json(const struct sim_session *s, size_t k)
         if (v < 0)
             continue;
         int table = sim_param_vocab(p);
-        json_t *j = p == SIM_P_DRUG  ? json_string(s->sc->names.drug[v])
+        json_t *j = p == SIM_P_DRUG ? json_string(s->sc->names.drug[v])
                     : table >= 0    ? json_string(sim_vocab_id(table, v))
                                     : json_integer(v);
         if (json_object_set_new(params, sim_vocab_id(SIM_VOCAB_PARAM, p), j)) {
@@ -1381,12 +1380,11 @@ static json_t *action_json(const struct sim_session *s, size_t k)
             if ((a->sbar.facts >> f & 1) &&
                 json_array_append_new(facts, json_string(sim_vocab_id(SIM_VOCAB_FACT, f))))
                 bad = 1;
-        json_t *sb = json_pack("{sososososo so}", "situation", str_or_null(a->sbar.part[0]),
-                               "background", str_or_null(a->sbar.part[1]), "assessment",
-                               str_or_null(a->sbar.part[2]), "recommendation",
-                               str_or_null(a->sbar.part[3]), "facts", facts ? facts : json_null(),
-                               "news2",
-                               a->sbar.news2 >= 0 ? json_integer(a->sbar.news2) : json_null());
+        json_t *sb = json_pack(
+            "{sososososo so}", "situation", str_or_null(a->sbar.part[0]), "background",
+            str_or_null(a->sbar.part[1]), "assessment", str_or_null(a->sbar.part[2]),
+            "recommendation", str_or_null(a->sbar.part[3]), "facts", facts ? facts : json_null(),
+            "news2", a->sbar.news2 >= 0 ? json_integer(a->sbar.news2) : json_null());
         bad |= !sb || json_object_set_new(o, "sbar", sb);
     }
     if (a->type == SIM_ACTION_DOCUMENT) {
@@ -1407,16 +1405,15 @@ static json_t *action_json(const struct sim_session *s, size_t k)
 
 static json_t *alert_json(const struct sim_session *s, const struct sim_alert *a)
 {
-    return json_pack("{sisssssssssosososisiso}", "id", a->id, "kind",
-                     sim_vocab_id(SIM_VOCAB_ALERT, a->kind), "resident", res_id(s, a->resident),
-                     "priority", sim_vocab_id(SIM_VOCAB_PRIORITY, a->priority), "state",
-                     sim_vocab_id(SIM_VOCAB_ALERT_STATE, a->state), "raised_ms",
-                     json_integer(a->raised_ms), "acknowledged_ms",
-                     a->ack_ms >= 0 ? json_integer(a->ack_ms) : json_null(), "closed_ms",
-                     a->closed_ms >= 0 ? json_integer(a->closed_ms) : json_null(), "escalations",
-                     a->escalations, "detail", a->detail, "reason",
-                     a->reason >= 0 ? json_string(sim_vocab_id(SIM_VOCAB_REASON, a->reason))
-                                    : json_null());
+    return json_pack(
+        "{sisssssssssosososisiso}", "id", a->id, "kind", sim_vocab_id(SIM_VOCAB_ALERT, a->kind),
+        "resident", res_id(s, a->resident), "priority",
+        sim_vocab_id(SIM_VOCAB_PRIORITY, a->priority), "state",
+        sim_vocab_id(SIM_VOCAB_ALERT_STATE, a->state), "raised_ms", json_integer(a->raised_ms),
+        "acknowledged_ms", a->ack_ms >= 0 ? json_integer(a->ack_ms) : json_null(), "closed_ms",
+        a->closed_ms >= 0 ? json_integer(a->closed_ms) : json_null(), "escalations", a->escalations,
+        "detail", a->detail, "reason",
+        a->reason >= 0 ? json_string(sim_vocab_id(SIM_VOCAB_REASON, a->reason)) : json_null());
 }
 
 static json_t *vitals_json(const struct sim_session *s)
@@ -1469,21 +1466,22 @@ json_t *sim_session_result(const struct sim_session *s)
     char start[16];
     snprintf(start, sizeof(start), "%02d:%02d", (sc->start_clock_s / 3600) % 24,
              sc->start_clock_s / 60 % 60);
-    json_t *root = json_pack(
-        "{sss{sssiso}sIsssIsososs}", "format", SIM_RESULT_FORMAT, "scenario", "id", sc->id,
-        "version", sc->version, "title", sim_text_json(&sc->title), "seed", (json_int_t)s->seed,
-        "start_clock", start, "duration_ms", (json_int_t)sc->duration_ms, "ended_ms",
-        s->ended_ms >= 0 ? json_integer(s->ended_ms) : json_null(), "ended",
-        json_boolean(s->ended_by != END_NOT), "ended_by",
-        s->ended_by == END_TIME    ? "time"
-        : s->ended_by == END_EVENT ? "event"
-        : s->ended_by == END_TRANSFER ? "transfer"
-                                      : "");
+    json_t *root = json_pack("{sss{sssiso}sIsssIsososs}", "format", SIM_RESULT_FORMAT, "scenario",
+                             "id", sc->id, "version", sc->version, "title",
+                             sim_text_json(&sc->title), "seed", (json_int_t)s->seed, "start_clock",
+                             start, "duration_ms", (json_int_t)sc->duration_ms, "ended_ms",
+                             s->ended_ms >= 0 ? json_integer(s->ended_ms) : json_null(), "ended",
+                             json_boolean(s->ended_by != END_NOT), "ended_by",
+                             s->ended_by == END_TIME       ? "time"
+                             : s->ended_by == END_EVENT    ? "event"
+                             : s->ended_by == END_TRANSFER ? "transfer"
+                                                           : "");
     if (!root)
         return NULL;
     json_t *res = json_array(), *events = json_array(), *alerts = json_array(),
            *actions = json_array(), *harms = json_array();
-    if (json_object_set_new(root, "residents", res) || json_object_set_new(root, "events", events) ||
+    if (json_object_set_new(root, "residents", res) ||
+        json_object_set_new(root, "events", events) ||
         json_object_set_new(root, "alerts", alerts) ||
         json_object_set_new(root, "actions", actions) || json_object_set_new(root, "harms", harms))
         goto fail;

@@ -105,8 +105,8 @@ struct sim_snapshot {
     int64_t t_ms;
     int clock_s; /* seconds after midnight */
     int ended;
-    int where;    /* enum sim_where */
-    int resident; /* the trainee is with / walking to; -1 */
+    int where;         /* enum sim_where */
+    int resident;      /* the trainee is with / walking to; -1 */
     uint64_t next_seq; /* events before this are in the log */
     int nres;
     struct sim_snapshot_resident res[SIM_MAX_RESIDENTS];

@@ -10,18 +10,27 @@
 static const char *const vitals[] = {"hr", "rr", "spo2", "sbp", "dbp", "temp", "glucose", "weight"};
 static const char *const measures[] = {"hr",   "rr",      "spo2",  "bp",
                                        "temp", "glucose", "acvpu", "weight"};
-static const char *const trajs[] = {"sepsis",         "hypoglycaemia", "copd_exacerbation",
-                                    "dehydration",    "fluid_overload", "head_injury",
-                                    "choking",        "end_of_life"};
-static const char *const conditions[] = {
-    "copd",       "dementia",     "diabetes",    "heart_failure", "parkinsons",
-    "post_stroke_dysphagia",      "atrial_fibrillation",          "hypertension",
-    "chronic_kidney_disease",     "osteoporosis", "depression",  "cancer",
-    "stroke"};
+static const char *const trajs[] = {"sepsis",      "hypoglycaemia",  "copd_exacerbation",
+                                    "dehydration", "fluid_overload", "head_injury",
+                                    "choking",     "end_of_life"};
+static const char *const conditions[] = {"copd",
+                                         "dementia",
+                                         "diabetes",
+                                         "heart_failure",
+                                         "parkinsons",
+                                         "post_stroke_dysphagia",
+                                         "atrial_fibrillation",
+                                         "hypertension",
+                                         "chronic_kidney_disease",
+                                         "osteoporosis",
+                                         "depression",
+                                         "cancer",
+                                         "stroke"};
 static const char *const drug_classes[] = {
-    "anticoagulant",  "antiplatelet",   "insulin",       "oral_hypoglycaemic", "antihypertensive",
-    "diuretic",       "bronchodilator", "inhaled_steroid", "opioid",           "sedative",
-    "antiparkinson",  "antibiotic",     "analgesic",     "other"};
+    "anticoagulant",    "antiplatelet", "insulin",        "oral_hypoglycaemic",
+    "antihypertensive", "diuretic",     "bronchodilator", "inhaled_steroid",
+    "opioid",           "sedative",     "antiparkinson",  "antibiotic",
+    "analgesic",        "other"};
 static const char *const activities[] = {"asleep",   "resting", "sitting",
                                          "standing", "walking", "on_floor"};
 static const char *const places[] = {"room", "corridor", "exit", "hospital"};
@@ -31,30 +40,29 @@ static const char *const devices[] = {"wearable", "bed_sensor", "door_sensor", "
 static const char *const faults[] = {"loose", "off_body", "dropped", "low_battery", "disconnect"};
 static const char *const injuries[] = {"none", "bruise", "skin_tear", "wrist_fracture",
                                        "hip_fracture"};
-static const char *const events[] = {"get_up",      "walk",          "sit",
-                                     "return_to_bed", "sleep",       "turn_over",
-                                     "leave_room",  "exit_door",     "fall",
-                                     "call_button", "condition",     "device_fault",
-                                     "device_restore", "say",        "end"};
-static const char *const alerts[] = {"news2",          "fall",        "bed_exit",
-                                     "wandering",      "device_offline", "low_battery",
-                                     "call_button",    "task_due",    "missed_task"};
+static const char *const events[] = {"get_up",         "walk",        "sit",        "return_to_bed",
+                                     "sleep",          "turn_over",   "leave_room", "exit_door",
+                                     "fall",           "call_button", "condition",  "device_fault",
+                                     "device_restore", "say",         "end"};
+static const char *const alerts[] = {"news2",       "fall",           "bed_exit",
+                                     "wandering",   "device_offline", "low_battery",
+                                     "call_button", "task_due",       "missed_task"};
 static const char *const prios[] = {"low", "normal", "high", "urgent"};
 static const char *const alert_states[] = {"open", "acknowledged", "dismissed", "cleared"};
 static const char *const actions[] = {
-    "acknowledge",    "dismiss",       "go_to_room",      "review_data",     "observe",
-    "measure",        "score_news2",   "apply_oxygen",    "adjust_oxygen",   "stop_oxygen",
-    "give_fluids",    "give_glucose",  "give_medication", "reposition",      "sit_up",
-    "assist_to_bed",  "stay_with",     "guide_back",      "stop_feeding",    "back_blows",
-    "abdominal_thrusts", "comfort",    "check_device",    "refit_device",    "replace_battery",
-    "restart_device", "call",          "document",        "hand_hygiene"};
+    "acknowledge",       "dismiss",      "go_to_room",      "review_data",   "observe",
+    "measure",           "score_news2",  "apply_oxygen",    "adjust_oxygen", "stop_oxygen",
+    "give_fluids",       "give_glucose", "give_medication", "reposition",    "sit_up",
+    "assist_to_bed",     "stay_with",    "guide_back",      "stop_feeding",  "back_blows",
+    "abdominal_thrusts", "comfort",      "check_device",    "refit_device",  "replace_battery",
+    "restart_device",    "call",         "document",        "hand_hygiene"};
 static const char *const params[] = {
-    "alert", "alert_id", "reason",  "focus",   "vital",     "value", "oxygen_device",
-    "flow_lpm", "target", "ml",     "grams",   "route",     "drug",  "position",
-    "helpers",  "equipment", "count", "care",  "device",    "to",    "about"};
-static const char *const reasons[] = {"device_artefact", "device_off_body", "device_fault",
-                                      "resident_ok",     "duplicate",       "resolved",
-                                      "test",            "other"};
+    "alert",    "alert_id",  "reason", "focus", "vital",  "value", "oxygen_device",
+    "flow_lpm", "target",    "ml",     "grams", "route",  "drug",  "position",
+    "helpers",  "equipment", "count",  "care",  "device", "to",    "about"};
+static const char *const reasons[] = {
+    "device_artefact", "device_off_body", "device_fault", "resident_ok",
+    "duplicate",       "resolved",        "test",         "other"};
 static const char *const focuses[] = {"general", "breathing", "skin",       "consciousness",
                                       "injury",  "pain",      "environment"};
 static const char *const o2_devices[] = {"nasal_cannula", "venturi_24",  "venturi_28",
@@ -68,29 +76,41 @@ static const char *const responders[] = {"nurse", "doctor", "family", "emergency
 static const char *const abouts[] = {"observations", "fall",     "incident", "care",
                                      "device",       "handover", "alert"};
 static const char *const facts[] = {
-    "fall",          "head_strike",  "anticoagulant", "dementia",     "hip_injury",
-    "pain",          "bleeding",     "news2",         "spo2",         "target_spo2",
-    "oxygen",        "copd",         "breathing",     "resp_rate",    "pulse",
+    "fall",           "head_strike", "anticoagulant", "dementia",     "hip_injury",
+    "pain",           "bleeding",    "news2",         "spo2",         "target_spo2",
+    "oxygen",         "copd",        "breathing",     "resp_rate",    "pulse",
     "blood_pressure", "temperature", "consciousness", "confusion",    "glucose",
-    "diabetes",      "insulin",      "infection",     "urine",        "fluid_intake",
-    "weight",        "oedema",       "heart_failure", "device_fault", "false_alarm",
-    "wandering",     "choking",      "dysphagia",     "end_of_life",  "family",
-    "wishes",        "medication",   "missed_dose",   "allergy",      "skin",
-    "mobility",      "time_found",   "baseline",      "trend",        "bed_exit",
+    "diabetes",       "insulin",     "infection",     "urine",        "fluid_intake",
+    "weight",         "oedema",      "heart_failure", "device_fault", "false_alarm",
+    "wandering",      "choking",     "dysphagia",     "end_of_life",  "family",
+    "wishes",         "medication",  "missed_dose",   "allergy",      "skin",
+    "mobility",       "time_found",  "baseline",      "trend",        "bed_exit",
     "sensor_data"};
 static const char *const wheres[] = {"station", "walking", "resident"};
-static const char *const outcomes[] = {"ok",     "not_there", "no_such_alert", "not_applicable",
-                                       "no_help", "unsafe",   "away",          "ended",
+static const char *const outcomes[] = {"ok",      "not_there", "no_such_alert", "not_applicable",
+                                       "no_help", "unsafe",    "away",          "ended",
                                        "invalid"};
 
-static const char *const logs[] = {
-    "timeline",      "alert_raised", "alert_acknowledged", "alert_escalated",
-    "alert_upgraded", "alert_dismissed", "alert_cleared",  "detector",
-    "bed_exit",      "bed_return",   "door",               "device",
-    "action",        "responder",    "task",               "harm",
-    "transfer",      "end"};
-static const char *const dev_statuses[] = {"fault",       "restored", "offline", "online",
-                                           "battery_low", "spared"};
+static const char *const logs[] = {"timeline",
+                                   "alert_raised",
+                                   "alert_acknowledged",
+                                   "alert_escalated",
+                                   "alert_upgraded",
+                                   "alert_dismissed",
+                                   "alert_cleared",
+                                   "detector",
+                                   "bed_exit",
+                                   "bed_return",
+                                   "door",
+                                   "device",
+                                   "action",
+                                   "responder",
+                                   "task",
+                                   "harm",
+                                   "transfer",
+                                   "end"};
+static const char *const dev_statuses[] = {"fault",  "restored",    "offline",
+                                           "online", "battery_low", "spared"};
 static const char *const harms[] = {"moved_with_fracture", "oral_when_drowsy", "over_oxygenation",
                                     "fluids_in_overload"};
 
@@ -263,10 +283,10 @@ static const unsigned char allowed[SIM_NACTIONS][SIM_NPARAMS] = {
     [SIM_ACTION_OBSERVE] = {[SIM_P_FOCUS] = 1},
     [SIM_ACTION_MEASURE] = {[SIM_P_VITAL] = 2},
     [SIM_ACTION_SCORE_NEWS2] = {[SIM_P_VALUE] = 2},
-    [SIM_ACTION_APPLY_OXYGEN] = {[SIM_P_OXYGEN_DEVICE] = 2, [SIM_P_FLOW_LPM] = 2,
-                                 [SIM_P_TARGET] = 2},
-    [SIM_ACTION_ADJUST_OXYGEN] = {[SIM_P_OXYGEN_DEVICE] = 1, [SIM_P_FLOW_LPM] = 2,
-                                  [SIM_P_TARGET] = 1},
+    [SIM_ACTION_APPLY_OXYGEN] =
+        {[SIM_P_OXYGEN_DEVICE] = 2, [SIM_P_FLOW_LPM] = 2, [SIM_P_TARGET] = 2},
+    [SIM_ACTION_ADJUST_OXYGEN] =
+        {[SIM_P_OXYGEN_DEVICE] = 1, [SIM_P_FLOW_LPM] = 2, [SIM_P_TARGET] = 1},
     [SIM_ACTION_GIVE_FLUIDS] = {[SIM_P_ML] = 2},
     [SIM_ACTION_GIVE_GLUCOSE] = {[SIM_P_GRAMS] = 2, [SIM_P_ROUTE] = 2},
     [SIM_ACTION_GIVE_MEDICATION] = {[SIM_P_DRUG] = 2},

@@ -107,7 +107,7 @@ enum sim_activity {
 enum sim_place {
     SIM_PLACE_ROOM = 0,
     SIM_PLACE_CORRIDOR,
-    SIM_PLACE_EXIT,    /* at or through the building's exit door */
+    SIM_PLACE_EXIT,     /* at or through the building's exit door */
     SIM_PLACE_HOSPITAL, /* transferred by the emergency service */
     SIM_NPLACES
 };
@@ -150,21 +150,21 @@ enum sim_injury {
 
 /* Events of a scenario's timeline. */
 enum sim_event_kind {
-    SIM_EV_GET_UP = 0,  /* leaves the bed (the bed sensor sees it) and stands */
-    SIM_EV_WALK,        /* walks about the room */
-    SIM_EV_SIT,         /* sits in a chair */
+    SIM_EV_GET_UP = 0, /* leaves the bed (the bed sensor sees it) and stands */
+    SIM_EV_WALK,       /* walks about the room */
+    SIM_EV_SIT,        /* sits in a chair */
     SIM_EV_RETURN_TO_BED,
     SIM_EV_SLEEP,
-    SIM_EV_TURN_OVER,   /* moves in bed */
-    SIM_EV_LEAVE_ROOM,  /* through the room door (door sensor) */
-    SIM_EV_EXIT_DOOR,   /* through the building's exit door */
+    SIM_EV_TURN_OVER,  /* moves in bed */
+    SIM_EV_LEAVE_ROOM, /* through the room door (door sensor) */
+    SIM_EV_EXIT_DOOR,  /* through the building's exit door */
     SIM_EV_FALL,
     SIM_EV_CALL_BUTTON,
-    SIM_EV_CONDITION,   /* a trajectory starts or changes */
+    SIM_EV_CONDITION, /* a trajectory starts or changes */
     SIM_EV_DEVICE_FAULT,
     SIM_EV_DEVICE_RESTORE,
-    SIM_EV_SAY,         /* the resident says something (text for the trainee) */
-    SIM_EV_END,         /* the scenario ends */
+    SIM_EV_SAY, /* the resident says something (text for the trainee) */
+    SIM_EV_END, /* the scenario ends */
     SIM_NEVENTS
 };
 
@@ -181,13 +181,7 @@ enum sim_alert_kind {
     SIM_NALERTS
 };
 
-enum sim_priority {
-    SIM_PRIO_LOW = 0,
-    SIM_PRIO_NORMAL,
-    SIM_PRIO_HIGH,
-    SIM_PRIO_URGENT,
-    SIM_NPRIOS
-};
+enum sim_priority { SIM_PRIO_LOW = 0, SIM_PRIO_NORMAL, SIM_PRIO_HIGH, SIM_PRIO_URGENT, SIM_NPRIOS };
 
 enum sim_alert_state {
     SIM_ALERT_OPEN = 0,
@@ -290,11 +284,7 @@ enum sim_o2_device {
     SIM_NO2_DEVICES
 };
 
-enum sim_target {
-    SIM_TARGET_88_92 = 0,
-    SIM_TARGET_94_98,
-    SIM_NTARGETS
-};
+enum sim_target { SIM_TARGET_88_92 = 0, SIM_TARGET_94_98, SIM_NTARGETS };
 
 enum sim_route {
     SIM_ROUTE_ORAL = 0,
@@ -405,14 +395,14 @@ enum sim_where {
 /* What an action came to. */
 enum sim_outcome {
     SIM_OUT_OK = 0,
-    SIM_OUT_NOT_THERE,       /* the action needs the trainee with the resident */
-    SIM_OUT_NO_SUCH_ALERT,   /* no alert of that kind or number is open */
-    SIM_OUT_NOT_APPLICABLE,  /* nothing to do (no oxygen to stop, no fault to fix, …) */
-    SIM_OUT_NO_HELP,         /* more helpers asked than are present */
-    SIM_OUT_UNSAFE,          /* done, and harmful (e.g. glucose by mouth to a drowsy resident) */
-    SIM_OUT_AWAY,            /* the resident has been transferred */
-    SIM_OUT_ENDED,           /* the scenario has ended */
-    SIM_OUT_INVALID,         /* not a valid action (a parameter out of its range or table) */
+    SIM_OUT_NOT_THERE,      /* the action needs the trainee with the resident */
+    SIM_OUT_NO_SUCH_ALERT,  /* no alert of that kind or number is open */
+    SIM_OUT_NOT_APPLICABLE, /* nothing to do (no oxygen to stop, no fault to fix, …) */
+    SIM_OUT_NO_HELP,        /* more helpers asked than are present */
+    SIM_OUT_UNSAFE,         /* done, and harmful (e.g. glucose by mouth to a drowsy resident) */
+    SIM_OUT_AWAY,           /* the resident has been transferred */
+    SIM_OUT_ENDED,          /* the scenario has ended */
+    SIM_OUT_INVALID,        /* not a valid action (a parameter out of its range or table) */
     SIM_NOUTCOMES
 };
 

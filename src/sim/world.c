@@ -487,8 +487,8 @@ static void wearable_tick(struct sim_world *w, int i)
 {
     struct sim_resident *r = &w->res[i];
     int32_t mg[3];
-    sim_accel_sample(&r->wear, r->ph.activity, r->ph.position, r->ph.conditions, w->now_ms,
-                     &r->rng, mg);
+    sim_accel_sample(&r->wear, r->ph.activity, r->ph.position, r->ph.conditions, w->now_ms, &r->rng,
+                     mg);
     struct fall_sample s = {(double)w->now_ms, mg[0] / 1000.0, mg[1] / 1000.0, mg[2] / 1000.0};
     struct fall_event ev[FALL_MAX_EVENTS];
     int n = fall_detector_feed(&r->wear.det, &s, ev);

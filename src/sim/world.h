@@ -83,12 +83,12 @@ struct sim_resident {
     int64_t dev_hr_ms, dev_spo2_ms, dev_rr_ms, dev_bed_hr_ms; /* the last reading; -1 none */
     struct sim_obs obs[SIM_NOBS];
     int news2_valid, news2_total, news2_response; /* the platform's score this second */
-    int news2_pending;        /* a band that must hold before it raises (-1 none) */
+    int news2_pending; /* a band that must hold before it raises (-1 none) */
     int64_t news2_pending_ms;
-    int64_t news2_low_ms; /* since when the band is below alerting (-1: it is not) */
-    int news2_alert_band;    /* the band of the NEWS2 alert raised or upgraded last */
-    int news2_quiet_band;    /* a NEWS2 alert dismissed at this band … */
-    int64_t news2_quiet_ms;  /* … is not raised again at or below it until then */
+    int64_t news2_low_ms;   /* since when the band is below alerting (-1: it is not) */
+    int news2_alert_band;   /* the band of the NEWS2 alert raised or upgraded last */
+    int news2_quiet_band;   /* a NEWS2 alert dismissed at this band … */
+    int64_t news2_quiet_ms; /* … is not raised again at or below it until then */
     int door_connected;
     int wear_offline, bed_offline, battery_low_alerted;
     int64_t over_o2_since; /* -1: not over-oxygenated */
@@ -97,7 +97,7 @@ struct sim_resident {
 
 struct sim_world {
     int64_t now_ms;
-    int clock0_s;               /* seconds after midnight at the start */
+    int clock0_s; /* seconds after midnight at the start */
     int night_from_s, night_to_s;
     uint64_t seed;
     struct sim_resident *res;

@@ -76,61 +76,76 @@ static const char *const base_lines[] = {
     /* 15 */ "      \"age\": 80,",
     /* 16 */ "      \"sex\": \"female\",",
     /* 17 */ "      \"background\": {\"en\": \"b\", \"zh-CN\": \"背\"},",
-    /* 18 */ "      \"morse\": {\"history\": true, \"secondary\": true, \"aid\": \"walker\", \"iv\": "
-              "false, \"gait\": \"impaired\", \"mental\": \"forgets\"},",
-    /* 19 */ "      \"baseline\": {\"hr\": 70, \"rr\": 16, \"spo2\": 96, \"sbp\": 130, \"dbp\": 75, "
-              "\"temp\": 36.6, \"glucose\": 5.5, \"weight\": 60.0},",
-    /* 20 */ "      \"devices\": {\"wearable\": {\"battery\": 80}, \"bed_sensor\": true, "
-              "\"door_sensor\": true, \"call_button\": true},",
-    /* 21 */ "      \"last_obs\": {\"ago\": \"1:00:00\", \"rr\": 16, \"spo2\": 96, \"sbp\": 130, "
-              "\"pulse\": 70, \"temp\": 36.6, \"acvpu\": \"A\"}",
+    /* 18 */
+    "      \"morse\": {\"history\": true, \"secondary\": true, \"aid\": \"walker\", \"iv\": "
+    "false, \"gait\": \"impaired\", \"mental\": \"forgets\"},",
+    /* 19 */
+    "      \"baseline\": {\"hr\": 70, \"rr\": 16, \"spo2\": 96, \"sbp\": 130, \"dbp\": 75, "
+    "\"temp\": 36.6, \"glucose\": 5.5, \"weight\": 60.0},",
+    /* 20 */
+    "      \"devices\": {\"wearable\": {\"battery\": 80}, \"bed_sensor\": true, "
+    "\"door_sensor\": true, \"call_button\": true},",
+    /* 21 */
+    "      \"last_obs\": {\"ago\": \"1:00:00\", \"rr\": 16, \"spo2\": 96, \"sbp\": 130, "
+    "\"pulse\": 70, \"temp\": 36.6, \"acvpu\": \"A\"}",
     /* 22 */ "    }",
     /* 23 */ "  ],",
     /* 24 */ "  \"timeline\": [",
     /* 25 */ "    {\"id\": \"up\", \"at\": \"2:00\", \"event\": \"get_up\", \"resident\": \"a\"},",
     /* 26 */ "    {\"at\": \"2:10\", \"event\": \"walk\", \"resident\": \"a\"},",
-    /* 27 */ "    {\"id\": \"fall\", \"at\": \"2:30\", \"event\": \"fall\", \"resident\": \"a\", "
-              "\"head_strike\": true}",
+    /* 27 */
+    "    {\"id\": \"fall\", \"at\": \"2:30\", \"event\": \"fall\", \"resident\": \"a\", "
+    "\"head_strike\": true}",
     /* 28 */ "  ],",
     /* 29 */ "  \"expected\": [",
-    /* 30 */ "    {\"id\": \"go\", \"title\": {\"en\": \"Go\", \"zh-CN\": \"去\"}, \"match\": "
-              "{\"type\": \"go_to_room\", \"resident\": \"a\"}, \"window\": {\"after\": "
-              "\"alert:fall:a\", \"within\": \"1:00\", \"late\": \"3:00\"}, \"points\": 4, "
-              "\"critical\": true, \"feedback\": {\"en\": \"f\", \"zh-CN\": \"反\"}},",
-    /* 31 */ "    {\"id\": \"look\", \"title\": {\"en\": \"Look\", \"zh-CN\": \"看\"}, \"match\": "
-              "{\"type\": \"observe\", \"resident\": \"a\"}, \"window\": {\"after\": \"done:go\", "
-              "\"within\": \"2:00\"}, \"points\": 2, \"feedback\": {\"en\": \"f\", \"zh-CN\": "
-              "\"反\"}},",
-    /* 32 */ "    {\"id\": \"call\", \"title\": {\"en\": \"Call\", \"zh-CN\": \"叫\"}, \"match\": "
-              "{\"type\": \"call\", \"to\": [\"nurse\", \"doctor\"], \"sbar\": {\"complete\": true, "
-              "\"facts\": [\"head_strike\"]}}, \"window\": {\"after\": \"alert:fall\", \"within\": "
-              "\"10:00\"}, \"points\": 2, \"feedback\": {\"en\": \"f\", \"zh-CN\": \"反\"}},",
-    /* 33 */ "    {\"id\": \"never\", \"title\": {\"en\": \"N\", \"zh-CN\": \"无\"}, \"match\": "
-              "{\"type\": \"guide_back\", \"resident\": \"a\"}, \"window\": {\"after\": "
-              "\"alert:wandering\", \"within\": \"5:00\"}, \"points\": 3, \"feedback\": {\"en\": "
-              "\"f\", \"zh-CN\": \"反\"}}",
+    /* 30 */
+    "    {\"id\": \"go\", \"title\": {\"en\": \"Go\", \"zh-CN\": \"去\"}, \"match\": "
+    "{\"type\": \"go_to_room\", \"resident\": \"a\"}, \"window\": {\"after\": "
+    "\"alert:fall:a\", \"within\": \"1:00\", \"late\": \"3:00\"}, \"points\": 4, "
+    "\"critical\": true, \"feedback\": {\"en\": \"f\", \"zh-CN\": \"反\"}},",
+    /* 31 */
+    "    {\"id\": \"look\", \"title\": {\"en\": \"Look\", \"zh-CN\": \"看\"}, \"match\": "
+    "{\"type\": \"observe\", \"resident\": \"a\"}, \"window\": {\"after\": \"done:go\", "
+    "\"within\": \"2:00\"}, \"points\": 2, \"feedback\": {\"en\": \"f\", \"zh-CN\": "
+    "\"反\"}},",
+    /* 32 */
+    "    {\"id\": \"call\", \"title\": {\"en\": \"Call\", \"zh-CN\": \"叫\"}, \"match\": "
+    "{\"type\": \"call\", \"to\": [\"nurse\", \"doctor\"], \"sbar\": {\"complete\": true, "
+    "\"facts\": [\"head_strike\"]}}, \"window\": {\"after\": \"alert:fall\", \"within\": "
+    "\"10:00\"}, \"points\": 2, \"feedback\": {\"en\": \"f\", \"zh-CN\": \"反\"}},",
+    /* 33 */
+    "    {\"id\": \"never\", \"title\": {\"en\": \"N\", \"zh-CN\": \"无\"}, \"match\": "
+    "{\"type\": \"guide_back\", \"resident\": \"a\"}, \"window\": {\"after\": "
+    "\"alert:wandering\", \"within\": \"5:00\"}, \"points\": 3, \"feedback\": {\"en\": "
+    "\"f\", \"zh-CN\": \"反\"}}",
     /* 34 */ "  ],",
     /* 35 */ "  \"forbidden\": [",
-    /* 36 */ "    {\"id\": \"lift\", \"title\": {\"en\": \"L\", \"zh-CN\": \"抬\"}, \"match\": "
-              "{\"type\": \"assist_to_bed\", \"resident\": \"a\"}, \"unless\": [\"look\"], "
-              "\"critical\": true, \"feedback\": {\"en\": \"f\", \"zh-CN\": \"反\"}},",
-    /* 37 */ "    {\"id\": \"o2\", \"title\": {\"en\": \"O\", \"zh-CN\": \"氧\"}, \"match\": "
-              "{\"type\": \"apply_oxygen\"}, \"penalty\": 1, \"rubric\": \"r2\", \"feedback\": "
-              "{\"en\": \"f\", \"zh-CN\": \"反\"}}",
+    /* 36 */
+    "    {\"id\": \"lift\", \"title\": {\"en\": \"L\", \"zh-CN\": \"抬\"}, \"match\": "
+    "{\"type\": \"assist_to_bed\", \"resident\": \"a\"}, \"unless\": [\"look\"], "
+    "\"critical\": true, \"feedback\": {\"en\": \"f\", \"zh-CN\": \"反\"}},",
+    /* 37 */
+    "    {\"id\": \"o2\", \"title\": {\"en\": \"O\", \"zh-CN\": \"氧\"}, \"match\": "
+    "{\"type\": \"apply_oxygen\"}, \"penalty\": 1, \"rubric\": \"r2\", \"feedback\": "
+    "{\"en\": \"f\", \"zh-CN\": \"反\"}}",
     /* 38 */ "  ],",
     /* 39 */ "  \"order\": [",
-    /* 40 */ "    {\"first\": \"look\", \"then\": \"call\", \"penalty\": 1, \"rubric\": \"r2\", "
-              "\"feedback\": {\"en\": \"f\", \"zh-CN\": \"反\"}}",
+    /* 40 */
+    "    {\"first\": \"look\", \"then\": \"call\", \"penalty\": 1, \"rubric\": \"r2\", "
+    "\"feedback\": {\"en\": \"f\", \"zh-CN\": \"反\"}}",
     /* 41 */ "  ],",
     /* 42 */ "  \"rubric\": [",
-    /* 43 */ "    {\"id\": \"r1\", \"title\": {\"en\": \"R1\", \"zh-CN\": \"一\"}, \"cfitems\": "
-              "[\"53db8c8d-2be3-51ca-8b54-1571d4d987cf\"], \"expected\": [\"go\", \"look\"]},",
-    /* 44 */ "    {\"id\": \"r2\", \"title\": {\"en\": \"R2\", \"zh-CN\": \"二\"}, \"cfitems\": "
-              "[\"53db8c8d-2be3-51ca-8b54-1571d4d987cf\", "
-              "\"d352bb67-45ad-51c0-8082-3f59fff751ca\"], \"expected\": [\"call\", \"never\"]}",
+    /* 43 */
+    "    {\"id\": \"r1\", \"title\": {\"en\": \"R1\", \"zh-CN\": \"一\"}, \"cfitems\": "
+    "[\"53db8c8d-2be3-51ca-8b54-1571d4d987cf\"], \"expected\": [\"go\", \"look\"]},",
+    /* 44 */
+    "    {\"id\": \"r2\", \"title\": {\"en\": \"R2\", \"zh-CN\": \"二\"}, \"cfitems\": "
+    "[\"53db8c8d-2be3-51ca-8b54-1571d4d987cf\", "
+    "\"d352bb67-45ad-51c0-8082-3f59fff751ca\"], \"expected\": [\"call\", \"never\"]}",
     /* 45 */ "  ],",
-    /* 46 */ "  \"debrief\": [{\"title\": {\"en\": \"D\", \"zh-CN\": \"讨\"}, \"text\": {\"en\": "
-              "\"t\", \"zh-CN\": \"文\"}}],",
+    /* 46 */
+    "  \"debrief\": [{\"title\": {\"en\": \"D\", \"zh-CN\": \"讨\"}, \"text\": {\"en\": "
+    "\"t\", \"zh-CN\": \"文\"}}],",
     /* 47 */ "  \"pass\": {\"percent\": 70}",
     /* 48 */ "}",
 };
@@ -324,8 +339,8 @@ static void clock_strings(void **state)
     assert_int_equal(ms, 5405000);
     assert_int_equal(sim_parse_clock("-4:00:00", &ms), 0);
     assert_int_equal(ms, -14400000);
-    const char *bad[] = {"", "5", "5:3", "5:60", "1:5:00", "1:60:00", "a:00", "1:00:00:00",
-                         "5:00 ", "+5:00", "12345:00"};
+    const char *bad[] = {"",     "5",          "5:3",   "5:60",  "1:5:00",  "1:60:00",
+                         "a:00", "1:00:00:00", "5:00 ", "+5:00", "12345:00"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         if (sim_parse_clock(bad[i], &ms) == 0)
             fail_msg("'%s' was accepted", bad[i]);
@@ -353,8 +368,8 @@ static void physio_healthy_stays_in_range(void **state)
             continue;
         int hr = sim_physio_display(&p, SIM_V_HR), spo2 = sim_physio_display(&p, SIM_V_SPO2);
         int temp = sim_physio_display(&p, SIM_V_TEMP), sbp = sim_physio_display(&p, SIM_V_SBP);
-        if (hr < 60 || hr > 80 || spo2 < 94 || spo2 > 98 || temp < 360 || temp > 371 ||
-            sbp < 118 || sbp > 142)
+        if (hr < 60 || hr > 80 || spo2 < 94 || spo2 > 98 || temp < 360 || temp > 371 || sbp < 118 ||
+            sbp > 142)
             fail_msg("at %d s: hr %d spo2 %d temp %d sbp %d", k, hr, spo2, temp, sbp);
         assert_int_equal(p.acvpu, NEWS2_ALERT);
     }
@@ -411,7 +426,8 @@ static void physio_sepsis_trajectory(void **state)
             assert_true(mean_of(&p, SIM_V_SBP) > sbp0 - 2);
         }
     }
-    /* After three hours (100 %): septic shock: fever, pulse > 110, RR > 25, SBP < 90, voice/pain. */
+    /* After three hours (100 %): septic shock: fever, pulse > 110, RR > 25, SBP < 90, voice/pain.
+     */
     assert_int_equal(p.sev[SIM_TRAJ_SEPSIS], 10000);
     assert_true(mean_of(&p, SIM_V_TEMP) > 38.4 && mean_of(&p, SIM_V_TEMP) < 39.5);
     assert_true(mean_of(&p, SIM_V_HR) > 110 && mean_of(&p, SIM_V_HR) < 135);
@@ -483,7 +499,8 @@ static void physio_copd_oxygen_and_co2(void **state)
     run_physio(&p, &r, 1800);
     assert_int_equal(p.acvpu, NEWS2_ALERT);
     assert_true(p.paco2 < 75 * U / 10);
-    /* A non-rebreather: SpO2 above 95, CO2 rising, confusion within ten minutes, breathing slower. */
+    /* A non-rebreather: SpO2 above 95, CO2 rising, confusion within ten minutes, breathing slower.
+     */
     double rr_before = mean_of(&p, SIM_V_RR);
     sim_physio_oxygen(&p, SIM_O2_NON_REBREATHER, 15);
     int confused = -1;
@@ -573,8 +590,10 @@ static void physio_choking_and_end_of_life(void **state)
     sim_rng_seed(&r, 8, 1);
     sim_physio_init(&p, b, 1u << SIM_COND_POST_STROKE_DYSPHAGIA, 1, SIM_ACTIVITY_SITTING, 0,
                     12 * 3600);
-    struct sim_traj_spec t = {
-        .kind = SIM_TRAJ_CHOKING, .severity = 10000, .clear_per_blow = 1500, .clear_per_thrust = 4000};
+    struct sim_traj_spec t = {.kind = SIM_TRAJ_CHOKING,
+                              .severity = 10000,
+                              .clear_per_blow = 1500,
+                              .clear_per_thrust = 4000};
     sim_physio_start(&p, &t, 0);
     run_physio(&p, &r, 45);
     assert_true(mean_of(&p, SIM_V_SPO2) < 70);
@@ -1144,21 +1163,23 @@ static void validation_errors_name_line_and_path(void **state)
                  "exit_door, fall, call_button, condition, device_fault, device_restore, say, end");
     expect_error("\"at\": \"2:10\"", "\"at\": \"31:00\"", 26, "$.timeline[1].at",
                  "must be a time from 0:00 to 30:00: whole seconds, or \"MM:SS\" or \"H:MM:SS\"");
-    expect_error("\"event\": \"walk\", \"resident\": \"a\"", "\"event\": \"walk\", \"resident\": \"b\"",
-                 26, "$.timeline[1].resident", "no resident \"b\" in the scenario");
+    expect_error("\"event\": \"walk\", \"resident\": \"a\"",
+                 "\"event\": \"walk\", \"resident\": \"b\"", 26, "$.timeline[1].resident",
+                 "no resident \"b\" in the scenario");
     expect_error("\"alert:fall:a\"", "\"alert:fell:a\"", 30, "$.expected[0].window.after",
                  "\"fell\" is not an alert kind");
     expect_error("\"done:go\"", "\"done:gone\"", 31, "$.expected[1].window.after",
                  "no expected action has the id \"gone\"");
-    expect_error("\"within\": \"1:00\", \"late\": \"3:00\"", "\"within\": \"4:00\", \"late\": \"3:00\"",
-                 30, "$.expected[0].window.late", "must not be earlier than within");
+    expect_error("\"within\": \"1:00\", \"late\": \"3:00\"",
+                 "\"within\": \"4:00\", \"late\": \"3:00\"", 30, "$.expected[0].window.late",
+                 "must not be earlier than within");
     expect_error("\"type\": \"go_to_room\", \"resident\": \"a\"",
                  "\"type\": \"go_to_room\", \"resident\": \"a\", \"vital\": \"bp\"", 30,
                  "$.expected[0].match.vital", "not a parameter of go_to_room");
     expect_error("\"to\": [\"nurse\", \"doctor\"]", "\"to\": [\"nurse\", \"vet\"]", 32,
                  "$.expected[2].match.to[1]", "must be one of: nurse, doctor, family, emergency");
-    expect_error("\"facts\": [\"head_strike\"]", "\"facts\": [\"head_strike\", \"head_strike\"]", 32,
-                 "$.expected[2].match.sbar.facts[1]", "\"head_strike\" is listed twice");
+    expect_error("\"facts\": [\"head_strike\"]", "\"facts\": [\"head_strike\", \"head_strike\"]",
+                 32, "$.expected[2].match.sbar.facts[1]", "\"head_strike\" is listed twice");
     expect_error("\"unless\": [\"look\"]", "\"unless\": [\"peek\"]", 36, "$.forbidden[0].unless[0]",
                  "must be the id of an expected action");
     expect_error("\"penalty\": 1, \"rubric\": \"r2\", \"feedback\": {\"en\": \"f\", \"zh-CN\": "
@@ -1166,23 +1187,25 @@ static void validation_errors_name_line_and_path(void **state)
                  "\"penalty\": 1, \"rubric\": \"r9\", \"feedback\": {\"en\": \"f\", \"zh-CN\": "
                  "\"反\"}}\n  ],\n  \"order\"",
                  37, "$.forbidden[1].rubric", "no rubric item has the id \"r9\"");
-    expect_error("\"first\": \"look\", \"then\": \"call\"", "\"first\": \"look\", \"then\": \"look\"", 40,
-                 "$.order[0].then", "must differ from first");
-    expect_error("\"d352bb67-45ad-51c0-8082-3f59fff751ca\"", "\"d352bb67-45ad-51c0-8082-3f59fff75100\"",
-                 44, "$.rubric[1].cfitems[1]",
+    expect_error("\"first\": \"look\", \"then\": \"call\"",
+                 "\"first\": \"look\", \"then\": \"look\"", 40, "$.order[0].then",
+                 "must differ from first");
+    expect_error("\"d352bb67-45ad-51c0-8082-3f59fff751ca\"",
+                 "\"d352bb67-45ad-51c0-8082-3f59fff75100\"", 44, "$.rubric[1].cfitems[1]",
                  "\"d352bb67-45ad-51c0-8082-3f59fff75100\" is not an item of a bundled framework");
     expect_error("\"d352bb67-45ad-51c0-8082-3f59fff751ca\"", "\"D352BB67\"", 44,
                  "$.rubric[1].cfitems[1]", "must be a CFItem identifier (a lowercase UUID)");
-    expect_error("\"expected\": [\"call\", \"never\"]", "\"expected\": [\"call\", \"never\", \"go\"]",
-                 44, "$.rubric[1].expected[2]", "\"go\" already belongs to rubric item \"r1\"");
+    expect_error("\"expected\": [\"call\", \"never\"]",
+                 "\"expected\": [\"call\", \"never\", \"go\"]", 44, "$.rubric[1].expected[2]",
+                 "\"go\" already belongs to rubric item \"r1\"");
     expect_error("\"expected\": [\"call\", \"never\"]", "\"expected\": [\"call\"]", 33,
                  "$.expected[3].id", "\"never\" belongs to no rubric item");
     expect_error("\"zh-CN\": \"测\"", "\"zh-CN\": \"测\", \"fr\": \"T\"", 5, "$.title.fr",
                  "unknown field");
     expect_error("\"percent\": 70", "\"percent\": 0", 47, "$.pass.percent",
                  "must be a whole number from 1 to 100");
-    expect_error("\"format\": \"carecampus-scenario/1\"", "\"format\": \"carecampus-scenario/2\"", 2,
-                 "$.format", "must be \"carecampus-scenario/1\"");
+    expect_error("\"format\": \"carecampus-scenario/1\"", "\"format\": \"carecampus-scenario/2\"",
+                 2, "$.format", "must be \"carecampus-scenario/1\"");
     expect_error("\"done:go\"", "\"done:look\"", 31, "$.expected[1].window.after",
                  "an expected action cannot count from itself");
     /* Keys that are not plain names are quoted in the path. */
@@ -1225,7 +1248,8 @@ static void validation_reports_every_error_in_file_order(void **state)
     memset(deep + 100, ']', 100);
     assert_int_equal(sim_scenario_parse(deep, sizeof(deep), NULL, NULL, &s, &errs), -1);
     assert_string_equal(errs.e[0].msg, "nests deeper than 32 levels");
-    assert_int_equal(sim_scenario_parse(deep, SIM_SCENARIO_MAX_BYTES + 1, NULL, NULL, &s, &errs), -1);
+    assert_int_equal(sim_scenario_parse(deep, SIM_SCENARIO_MAX_BYTES + 1, NULL, NULL, &s, &errs),
+                     -1);
     assert_string_equal(errs.e[0].msg, "the file is larger than 524288 bytes");
 }
 
@@ -1275,10 +1299,11 @@ static void action_files(void **state)
     char *text = base_with(NULL, NULL);
     struct sim_scenario *sc = parse_ok(text);
     free(text);
-    const char *good = "{\"format\": \"carecampus-actions/1\", \"scenario\": \"t\", \"actions\": [\n"
-                       "  {\"at\": 10, \"type\": \"go_to_room\", \"resident\": \"a\"},\n"
-                       "  {\"at\": \"0:20\", \"type\": \"measure\", \"resident\": \"a\", \"vital\": \"bp\"},\n"
-                       "  {\"at\": \"0:20\", \"type\": \"acknowledge\", \"alert_id\": 1}\n]}";
+    const char *good =
+        "{\"format\": \"carecampus-actions/1\", \"scenario\": \"t\", \"actions\": [\n"
+        "  {\"at\": 10, \"type\": \"go_to_room\", \"resident\": \"a\"},\n"
+        "  {\"at\": \"0:20\", \"type\": \"measure\", \"resident\": \"a\", \"vital\": \"bp\"},\n"
+        "  {\"at\": \"0:20\", \"type\": \"acknowledge\", \"alert_id\": 1}\n]}";
     struct sim_errors errs;
     struct sim_actions *acts = NULL;
     assert_int_equal(sim_actions_parse(good, strlen(good), &sc->names, &acts, &errs), 0);
@@ -1287,14 +1312,15 @@ static void action_files(void **state)
     assert_int_equal(acts->a[1].param[SIM_P_VITAL], SIM_MEASURE_BP);
     assert_int_equal(acts->a[2].param[SIM_P_ALERT_ID], 1);
     sim_actions_free(&acts);
-    const char *bad = "{\"format\": \"carecampus-actions/1\", \"scenario\": \"u\", \"actions\": [\n"
-                      "  {\"at\": 30, \"type\": \"go_to_room\", \"resident\": \"a\"},\n"
-                      "  {\"at\": 20, \"type\": \"measure\", \"resident\": \"a\", \"vital\": \"bp\"},\n"
-                      "  {\"at\": 40, \"type\": \"measure\", \"resident\": \"a\"},\n"
-                      "  {\"at\": 50, \"type\": \"call\", \"resident\": \"a\", \"to\": \"nurse\", "
-                      "\"flow_lpm\": 2},\n"
-                      "  {\"at\": 60, \"type\": \"dismiss\", \"reason\": \"test\"},\n"
-                      "  {\"at\": 70, \"type\": \"fly\"}\n]}";
+    const char *bad =
+        "{\"format\": \"carecampus-actions/1\", \"scenario\": \"u\", \"actions\": [\n"
+        "  {\"at\": 30, \"type\": \"go_to_room\", \"resident\": \"a\"},\n"
+        "  {\"at\": 20, \"type\": \"measure\", \"resident\": \"a\", \"vital\": \"bp\"},\n"
+        "  {\"at\": 40, \"type\": \"measure\", \"resident\": \"a\"},\n"
+        "  {\"at\": 50, \"type\": \"call\", \"resident\": \"a\", \"to\": \"nurse\", "
+        "\"flow_lpm\": 2},\n"
+        "  {\"at\": 60, \"type\": \"dismiss\", \"reason\": \"test\"},\n"
+        "  {\"at\": 70, \"type\": \"fly\"}\n]}";
     assert_int_equal(sim_actions_parse(bad, strlen(bad), &sc->names, &acts, &errs), -1);
     assert_null(acts);
     const struct {
@@ -1348,7 +1374,8 @@ static void allocation_failures_are_clean(void **state)
 
 static char *read_fixture(const char *name)
 {
-    const char *dirs[] = {"tests/fixtures/sim", "../tests/fixtures/sim", "../../tests/fixtures/sim"};
+    const char *dirs[] = {"tests/fixtures/sim", "../tests/fixtures/sim",
+                          "../../tests/fixtures/sim"};
     for (size_t d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++) {
         char path[512];
         snprintf(path, sizeof(path), "%s/%s", dirs[d], name);
