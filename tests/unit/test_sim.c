@@ -1100,6 +1100,77 @@ static void session_events_and_snapshot(void **state)
     sim_scenario_free(&sc);
 }
 
+static void session_tasks_responders_and_harm(void **state)
+{
+    (void)state;
+    char *text =
+        base_with("\"acvpu\": \"A\"}\n    }",
+                  "\"acvpu\": \"A\"}, \"medications\": [{\"id\": \"med1\", \"class\": \"other\", "
+                  "\"name\": {\"en\": \"M\", \"zh-CN\": \"药\"}}], \"care_plan\": {\"tasks\": "
+                  "[{\"id\": \"t1\", \"title\": {\"en\": \"T\", \"zh-CN\": \"任\"}, \"match\": "
+                  "{\"type\": \"give_medication\", \"drug\": \"med1\"}, \"due\": \"1:00\", "
+                  "\"grace\": \"2:00\", \"priority\": \"high\"}]}\n    }");
+    char *hip = strstr(text, "\"head_strike\": true}");
+    assert_non_null(hip);
+    char *t2 = malloc(strlen(text) + 64);
+    assert_non_null(t2);
+    snprintf(t2, strlen(text) + 64, "%.*s\"head_strike\": true, \"injury\": \"hip_fracture\"}%s",
+             (int)(hip - text), text, hip + strlen("\"head_strike\": true}"));
+    free(text);
+    struct sim_scenario *sc = parse_ok(t2);
+    free(t2);
+    struct sim_session *s = new_session(sc, 3);
+    const struct sim_world *w = sim_session_world(s);
+    /* The task: a reminder when due, a missed-task alert of its priority after the grace. */
+    step_to(s, 61000);
+    const struct sim_alert *due =
+        sim_alerts_find((struct sim_alerts *)&w->alerts, SIM_ALERT_TASK_DUE, 0, 0);
+    assert_non_null(due);
+    assert_int_equal(due->priority, SIM_PRIO_LOW);
+    step_to(s, 181000);
+    const struct sim_alert *missed =
+        sim_alerts_find((struct sim_alerts *)&w->alerts, SIM_ALERT_MISSED_TASK, 0, 0);
+    assert_non_null(missed);
+    assert_int_equal(missed->priority, SIM_PRIO_HIGH);
+    assert_int_equal(act_at(s, 181000, action(SIM_ACTION_GO_TO_ROOM, 0)), SIM_OUT_OK);
+    struct sim_action med = action(SIM_ACTION_GIVE_MEDICATION, 0);
+    med.param[SIM_P_DRUG] = 0;
+    assert_int_equal(act_at(s, 195000, med), SIM_OUT_OK);
+    assert_null(sim_alerts_find((struct sim_alerts *)&w->alerts, SIM_ALERT_TASK_DUE, 0, 0));
+    assert_null(sim_alerts_find((struct sim_alerts *)&w->alerts, SIM_ALERT_MISSED_TASK, 0, 0));
+    assert_int_equal(count_log(w, SIM_LOG_TASK, 0), 3); /* due, missed, done */
+    /* Two people to lift her: not until the nurse has come. */
+    struct sim_action lift = action(SIM_ACTION_ASSIST_TO_BED, 0);
+    lift.param[SIM_P_HELPERS] = 2;
+    assert_int_equal(act_at(s, 200000, lift), SIM_OUT_NO_HELP);
+    struct sim_action call = action(SIM_ACTION_CALL, 0);
+    call.param[SIM_P_TO] = SIM_RESP_NURSE;
+    assert_int_equal(act_at(s, 201000, call), SIM_OUT_OK);
+    step_to(s, 201000 + 5 * 60000 + SIM_TICK_MS);
+    assert_int_equal(count_log(w, SIM_LOG_RESPONDER, SIM_RESP_NURSE), 2); /* called, arrived */
+    /* With a hip fracture and no hoist: done, and a harm. */
+    assert_int_equal(act_at(s, 510000, lift), SIM_OUT_UNSAFE);
+    assert_int_equal(count_log(w, SIM_LOG_HARM, SIM_HARM_MOVED_WITH_FRACTURE), 1);
+    assert_int_equal(w->res[0].ph.pain, 10);
+    /* The emergency service takes her to hospital, which ends the scenario. */
+    call.param[SIM_P_TO] = SIM_RESP_EMERGENCY;
+    assert_int_equal(act_at(s, 520000, call), SIM_OUT_OK);
+    step_to(s, 520000 + 12 * 60000 - 1000);
+    assert_false(sim_session_ended(s));
+    assert_int_equal(sim_session_step(s, 2000), SIM_SESSION_OK);
+    assert_true(sim_session_ended(s));
+    assert_int_equal(w->res[0].place, SIM_PLACE_HOSPITAL);
+    assert_int_equal(sim_alerts_active(&w->alerts), 0);
+    char *r = result_text(s);
+    assert_non_null(strstr(r, "\"ended_by\":\"transfer\""));
+    assert_non_null(strstr(r, "\"harms\":[{\"t_ms\":510000,\"time\":\"8:30\",\"resident\":\"a\","
+                              "\"harm\":\"moved_with_fracture\"}]"));
+    free(r);
+    assert_int_equal(act_at(s, sim_session_now(s), action(SIM_ACTION_OBSERVE, 0)), SIM_OUT_ENDED);
+    sim_session_free(&s);
+    sim_scenario_free(&sc);
+}
+
 static void session_is_deterministic(void **state)
 {
     (void)state;
@@ -1477,6 +1548,7 @@ int main(void)
         cmocka_unit_test(score_late_order_forbidden_and_penalties),
         cmocka_unit_test(score_nothing_done),
         cmocka_unit_test(session_events_and_snapshot),
+        cmocka_unit_test(session_tasks_responders_and_harm),
         cmocka_unit_test(session_is_deterministic),
         cmocka_unit_test(population_runs_and_is_deterministic),
         cmocka_unit_test(validation_errors_name_line_and_path),
