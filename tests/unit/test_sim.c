@@ -5,6 +5,7 @@
  * errors with their line and JSON path, determinism, and every bundled
  * scenario played by its good and careless trainee.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -1194,6 +1195,55 @@ static void session_is_deterministic(void **state)
     sim_scenario_free(&sc);
 }
 
+struct thread_run {
+    const struct sim_scenario *sc;
+    char *result;
+};
+
+static void *run_in_thread(void *arg)
+{
+    struct thread_run *t = arg;
+    struct sim_session *s = NULL;
+    if (sim_session_new(t->sc, 77, NULL, &s))
+        return NULL;
+    while (!sim_session_ended(s))
+        if (sim_session_step(s, 997))
+            break;
+    json_t *r = sim_session_result(s);
+    t->result = r ? json_dumps(r, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
+    json_decref(r);
+    sim_session_free(&s);
+    return NULL;
+}
+
+static void sessions_in_threads(void **state)
+{
+    (void)state;
+    char *text = base_with(NULL, NULL);
+    struct sim_scenario *sc = parse_ok(text);
+    free(text);
+    /* Four sessions of one scenario at once, on four threads: each as if alone. */
+    struct thread_run runs[4];
+    pthread_t th[4];
+    for (int k = 0; k < 4; k++) {
+        runs[k].sc = sc;
+        runs[k].result = NULL;
+        assert_int_equal(pthread_create(&th[k], NULL, run_in_thread, &runs[k]), 0);
+    }
+    for (int k = 0; k < 4; k++)
+        assert_int_equal(pthread_join(th[k], NULL), 0);
+    struct thread_run alone = {sc, NULL};
+    run_in_thread(&alone);
+    assert_non_null(alone.result);
+    for (int k = 0; k < 4; k++) {
+        assert_non_null(runs[k].result);
+        assert_string_equal(runs[k].result, alone.result);
+        free(runs[k].result);
+    }
+    free(alone.result);
+    sim_scenario_free(&sc);
+}
+
 static void population_runs_and_is_deterministic(void **state)
 {
     (void)state;
@@ -1550,6 +1600,7 @@ int main(void)
         cmocka_unit_test(session_events_and_snapshot),
         cmocka_unit_test(session_tasks_responders_and_harm),
         cmocka_unit_test(session_is_deterministic),
+        cmocka_unit_test(sessions_in_threads),
         cmocka_unit_test(population_runs_and_is_deterministic),
         cmocka_unit_test(validation_errors_name_line_and_path),
         cmocka_unit_test(validation_reports_every_error_in_file_order),
