@@ -200,18 +200,33 @@ static void live(struct sim_population *p, int i)
         return;
     }
     if (act == SIM_ACTIVITY_ASLEEP || act == SIM_ACTIVITY_RESTING || act == SIM_ACTIVITY_SITTING) {
-        if (u < (night ? PER_S(6 * 3600) : PER_S(3600))) {
+        /* Consecutive bands of the one draw, each as wide as its chance. */
+        uint32_t band = night ? PER_S(6 * 3600) : PER_S(3600);
+        if (u < band) {
             sim_physio_activity(&r->ph, SIM_ACTIVITY_WALKING);
             p->life[i].until_ms = w->now_ms + 60000 + (int64_t)(u % 240) * 1000;
-        } else if (u < PER_S(1500) && act != SIM_ACTIVITY_SITTING) {
-            r->wear.burst_until_ms = w->now_ms + 2500;
-        } else if (u < PER_S(1400)) {
-            sim_world_call_button(w, i);
-        } else if (u < PER_S(1380) && r->wear.fit == SIM_FIT_WORN) {
-            sim_world_fault(w, i, SIM_DEV_WEARABLE, SIM_FAULT_LOOSE);
-        } else if (u < PER_S(1370)) {
-            sim_world_fault(w, i, SIM_DEV_WEARABLE, SIM_FAULT_DISCONNECT);
+            return;
         }
+        u -= band;
+        if (u < PER_S(1800)) {
+            if (act != SIM_ACTIVITY_SITTING)
+                r->wear.burst_until_ms = w->now_ms + 2500;
+            return;
+        }
+        u -= PER_S(1800);
+        if (u < PER_S(8 * 3600)) {
+            sim_world_call_button(w, i);
+            return;
+        }
+        u -= PER_S(8 * 3600);
+        if (u < PER_S(48 * 3600)) {
+            if (r->wear.fit == SIM_FIT_WORN)
+                sim_world_fault(w, i, SIM_DEV_WEARABLE, SIM_FAULT_LOOSE);
+            return;
+        }
+        u -= PER_S(48 * 3600);
+        if (u < PER_S(72 * 3600))
+            sim_world_fault(w, i, SIM_DEV_WEARABLE, SIM_FAULT_DISCONNECT);
         return;
     }
     /* Standing: starts walking. */
