@@ -1089,8 +1089,8 @@ static int check_rubric(struct ctx *x, const json_t *r, struct sim_rubric *rb)
 
 static int check_settings(struct ctx *x, const json_t *root)
 {
-    static const char *const keys[] = {"walk_s",     "ack_s",           "morse_cutoffs",
-                                       "responders", "end_on_transfer", NULL};
+    static const char *const keys[] = {
+        "walk_s", "ack_s", "morse_cutoffs", "responders", "start_with", "end_on_transfer", NULL};
     static const char *const rkeys[] = {"arrive", NULL};
     struct sim_jcheck *c = &x->c;
     struct sim_scenario *s = x->s;
@@ -1102,6 +1102,7 @@ static int check_settings(struct ctx *x, const json_t *root)
     s->arrive_ms[SIM_RESP_FAMILY] = -1;
     s->arrive_ms[SIM_RESP_EMERGENCY] = 12 * 60 * 1000;
     s->end_on_transfer = 1;
+    s->start_with = -1;
     struct morse_cutoffs co = MORSE_CUTOFFS_DEFAULT;
     s->cutoffs = co;
     json_t *st;
@@ -1287,6 +1288,14 @@ static int check_scenario(struct ctx *x, const json_t *root)
         bad |= b;
     }
     s->names.nres = s->nres;
+    json_t *st = json_object_get(root, "settings");
+    if (json_is_object(st) && json_object_get(st, "start_with")) {
+        sim_jcheck_pop(c);
+        sim_jcheck_push_key(c, "settings");
+        bad |= resident_ref(x, st, "start_with", 0, &s->start_with);
+        sim_jcheck_pop(c);
+        sim_jcheck_push_key(c, "residents");
+    }
     for (int i = 0; i < s->nres; i++) {
         sim_jcheck_push_index(c, i);
         bad |= check_tasks(x, json_array_get(res, (size_t)i), &s->res[i]);

@@ -174,6 +174,7 @@ struct sim_scenario {
     int64_t duration_ms;
     int night_from_s, night_to_s;
     int walk_ms;
+    int start_with; /* the resident the trainee starts beside; -1: at the station */
     int64_t ack_ms[SIM_NPRIOS];
     int64_t arrive_ms[SIM_NRESPONDERS]; /* -1: does not come (advice by phone) */
     struct morse_cutoffs cutoffs;

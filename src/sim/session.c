@@ -137,8 +137,8 @@ int sim_session_new(const struct sim_scenario *sc, uint64_t seed,
         s->event_ms[k] = -1;
     for (int k = 0; k < SIM_NRESPONDERS; k++)
         s->arrived_ms[k] = -1;
-    s->where = SIM_WHERE_STATION;
-    s->at_res = -1;
+    s->where = sc->start_with >= 0 ? SIM_WHERE_RESIDENT : SIM_WHERE_STATION;
+    s->at_res = sc->start_with;
     s->ended_ms = -1;
     if (record_vitals(s)) {
         sim_session_free(&s);

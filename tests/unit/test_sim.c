@@ -1084,6 +1084,8 @@ static void session_events_and_snapshot(void **state)
     assert_int_equal(sim_session_events(s, n, &rest), 0);
     struct sim_snapshot snap;
     sim_session_snapshot(s, &snap);
+    assert_int_equal(snap.where, SIM_WHERE_STATION);
+    assert_int_equal(snap.resident, -1);
     assert_int_equal(snap.t_ms, 200000);
     assert_int_equal(snap.clock_s, 2 * 3600 + 200);
     assert_int_equal(snap.nres, 1);
@@ -1168,6 +1170,24 @@ static void session_tasks_responders_and_harm(void **state)
                               "\"harm\":\"moved_with_fracture\"}]"));
     free(r);
     assert_int_equal(act_at(s, sim_session_now(s), action(SIM_ACTION_OBSERVE, 0)), SIM_OUT_ENDED);
+    sim_session_free(&s);
+    sim_scenario_free(&sc);
+}
+
+static void session_starts_beside_a_resident(void **state)
+{
+    (void)state;
+    char *text = base_with("\"walk_s\": 10", "\"walk_s\": 10, \"start_with\": \"a\"");
+    struct sim_scenario *sc = parse_ok(text);
+    free(text);
+    assert_int_equal(sc->start_with, 0);
+    struct sim_session *s = new_session(sc, 1);
+    /* At her side from the start: no walk needed to observe her. */
+    assert_int_equal(act_at(s, 0, action(SIM_ACTION_OBSERVE, 0)), SIM_OUT_OK);
+    struct sim_snapshot snap;
+    sim_session_snapshot(s, &snap);
+    assert_int_equal(snap.where, SIM_WHERE_RESIDENT);
+    assert_int_equal(snap.resident, 0);
     sim_session_free(&s);
     sim_scenario_free(&sc);
 }
@@ -1329,6 +1349,8 @@ static void validation_errors_name_line_and_path(void **state)
                  2, "$.format", "must be \"carecampus-scenario/1\"");
     expect_error("\"done:go\"", "\"done:look\"", 31, "$.expected[1].window.after",
                  "an expected action cannot count from itself");
+    expect_error("\"walk_s\": 10", "\"walk_s\": 10, \"start_with\": \"b\"", 9,
+                 "$.settings.start_with", "no resident \"b\" in the scenario");
     /* Keys that are not plain names are quoted in the path. */
     expect_error("\"sex\": \"female\",", "\"sex\": \"female\", \"a b\": 1,", 16,
                  "$.residents[0][\"a b\"]", "unknown field");
@@ -1599,6 +1621,7 @@ int main(void)
         cmocka_unit_test(score_nothing_done),
         cmocka_unit_test(session_events_and_snapshot),
         cmocka_unit_test(session_tasks_responders_and_harm),
+        cmocka_unit_test(session_starts_beside_a_resident),
         cmocka_unit_test(session_is_deterministic),
         cmocka_unit_test(sessions_in_threads),
         cmocka_unit_test(population_runs_and_is_deterministic),
