@@ -38,6 +38,7 @@ bench: build
 	@bash bench/run.sh $(BUILD)/carecampus
 	@bash bench/lrs.sh $(BUILD)
 	@bash bench/credential.sh $(BUILD)
+	@bash bench/sim.sh $(BUILD)
 
 format:
 	@clang-format -i $(C_SOURCES)

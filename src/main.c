@@ -182,6 +182,32 @@ const struct cli_command cli_commands[] = {
      "\n"
      "Exit status: 0 only when every check passed, 1 otherwise, 2 a usage error.\n",
      cli_verify},
+    {"sim", "list, check and run the simulated care home's scenarios (headless)",
+     "usage: carecampus sim list [--json] [--lang L]\n"
+     "       carecampus sim validate FILE...\n"
+     "       carecampus sim validate --actions ACTIONS.json SCENARIO\n"
+     "       carecampus sim run SCENARIO [--seed N] [--actions ACTIONS.json] [--speed max|N]\n"
+     "                              [--out RESULT.json] [--vitals-every S]\n"
+     "\n"
+     "The simulated care home of src/sim/ (docs/scenarios.md). Nothing is stored; no\n"
+     "data directory is needed. SCENARIO is a bundled scenario's id or a .json file.\n"
+     "\n"
+     "list      the bundled scenarios: id, length, residents, title (--lang en|zh-CN);\n"
+     "          --json gives ids, versions and both titles.\n"
+     "validate  checks scenario files completely and prints every problem as\n"
+     "          FILE:LINE: JSON-PATH: message; with --actions, an action file against\n"
+     "          the scenario.\n"
+     "run       plays the scenario with the seed (default 1), doing the actions of the\n"
+     "          action file at their times (none without one), to the end, and writes\n"
+     "          the result (events, alerts, actions, vital signs every S seconds, default\n"
+     "          5, and the score) as JSON to --out (default standard output). The same\n"
+     "          scenario, seed and actions give the same bytes. --speed max (the\n"
+     "          default) runs as fast as it can; N runs at N times real time. A summary\n"
+     "          line goes to standard error.\n"
+     "\n"
+     "Exit status: 0 done (a failed score is still 0), 1 an invalid or unreadable\n"
+     "file, 2 a usage error.\n",
+     cli_sim},
     {"version", "print the version", "usage: carecampus version\n", cli_version},
     {"help", "list the commands, or explain one", "usage: carecampus help [COMMAND]\n", cli_help},
     {NULL, NULL, NULL, NULL},

@@ -34,6 +34,7 @@ int cli_care(int argc, char **argv);
 int cli_checkoff(int argc, char **argv);
 int cli_credential(int argc, char **argv);
 int cli_verify(int argc, char **argv);
+int cli_sim(int argc, char **argv);
 int cli_version(int argc, char **argv);
 int cli_help(int argc, char **argv);
 
