@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "credential/keystore.h"
 #include "util/alloc.h"
 #include "util/json.h"
+#include "util/seal.h"
 #include "util/timeutil.h"
 #include "util/banned.h"
 
@@ -137,16 +139,22 @@ static int sign(int argc, char **argv)
         created = now;
     }
     const char *file = argv[optind];
-    struct store *db;
-    if (cli_open_institution("credential sign", data, db_url, institution, &db))
-        return CLI_FAIL;
-    store_close(&db);
     json_t *doc;
     if (read_json("credential sign", file, &doc))
         return CLI_FAIL;
+    struct store *db;
+    unsigned char seal_key[SEAL_KEY_BYTES];
+    if (cli_open_institution("credential sign", data, db_url, institution, &db)) {
+        json_decref(doc);
+        return CLI_FAIL;
+    }
     struct cred_signer signer;
-    char why[CRED_WHY_SIZE];
-    int err = keystore_signer(data, institution, &signer, NULL, why);
+    char why[CRED_WHY_SIZE] = "cannot read or create the data directory's key";
+    int err = seal_key_load(data, seal_key) ? CRED_ERR_NOMEM : CRED_OK;
+    if (!err)
+        err = keystore_signer(db, seal_key, data, institution, &signer, NULL, NULL, why);
+    sodium_memzero(seal_key, sizeof(seal_key));
+    store_close(&db);
     json_t *signed_doc = NULL;
     if (!err)
         err = cred_sign(doc, &signer, created, &signed_doc, why);
