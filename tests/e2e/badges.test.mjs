@@ -403,7 +403,6 @@ describe('bad input and tenancy', () => {
       assert.equal(r.status, 422, JSON.stringify(body));
       assert.equal(r.json.error.field, field);
     }
-    assert.equal((await admin.post('/api/achievements', 'x'.repeat(2 << 20))).status, 413);
   });
   test('another college sees none of this college\'s badges', async () => {
     const other = new Client(srv.url);
