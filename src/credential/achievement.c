@@ -123,9 +123,18 @@ char *achievement_svg(const char *code, const char *name_en, const char *name_zh
     static const char *const fills[] = {"#1d4ed8", "#1d4ed8", "#0f766e", "#1d4ed8", "#7c2d12"};
     static const char *const rings[] = {"#93c5fd", "#93c5fd", "#5eead4", "#93c5fd", "#fdba74"};
     int k = level >= 2 && level <= 4 ? level : 0;
+    /* Large enough to read at 88 px: the code, else a short name, and a few Chinese characters. */
+    int coded = code && *code;
     char en[64], zh[64];
-    cut(name_en ? name_en : "", 18, en, sizeof(en));
-    cut(name_zh ? name_zh : "", 9, zh, sizeof(zh));
+    cut(coded ? code : name_en ? name_en : "", coded ? 12 : 10, en, sizeof(en));
+    cut(name_zh ? name_zh : "", 5, zh, sizeof(zh));
+    /* A code such as "NA.S01" may repeat at the start of the Chinese name: show what follows. */
+    if (coded && name_zh && strncmp(name_zh, code, strlen(code)) == 0) {
+        const char *rest = name_zh + strlen(code);
+        while (*rest == ' ')
+            rest++;
+        cut(rest, 5, zh, sizeof(zh));
+    }
     struct buf b;
     buf_init(&b, ACH_IMAGE_MAX);
     int err = buf_addf(&b,
@@ -139,21 +148,15 @@ char *achievement_svg(const char *code, const char *name_en, const char *name_zh
                    "stroke-width=\"6\"/>"
                    "<g fill=\"#ffffff\" text-anchor=\"middle\" font-family=\"system-ui, "
                    "'Segoe UI', 'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', "
-                   "sans-serif\">",
+                   "sans-serif\" font-weight=\"700\">",
                    fills[k], rings[k]);
     for (int i = 0; i < k - 1 && !err; i++)
-        err = buf_addf(&b,
-                       "<path d=\"M%d 46 l4 8 9 1 -7 6 2 9 -8 -5 -8 5 2 -9 -7 -6 9 -1z\"/>",
-                       (k - 1 == 1 ? 100 : k - 1 == 2 ? 88 + 24 * i : 76 + 24 * i));
-    if (!err && code && *code) {
-        err = buf_adds(&b, "<text x=\"100\" y=\"100\" font-size=\"24\" font-weight=\"700\">");
-        err = err || xml_text(&b, code);
-        err = err || buf_adds(&b, "</text>");
-    }
-    err = err || buf_addf(&b, "<text x=\"100\" y=\"%d\" font-size=\"15\">", code && *code ? 126 : 104);
+        err = buf_addf(&b, "<path d=\"M%d 40 l5 10 11 1 -8 8 2 11 -10 -6 -10 6 2 -11 -8 -8 11 -1z\"/>",
+                       k - 1 == 1 ? 100 : k - 1 == 2 ? 85 + 30 * i : 70 + 30 * i);
+    err = err || buf_addf(&b, "<text x=\"100\" y=\"%d\" font-size=\"%d\">", zh[0] ? 112 : 118,
+                          coded ? 32 : 26);
     err = err || xml_text(&b, en);
-    err = err || buf_addf(&b, "</text><text x=\"100\" y=\"%d\" font-size=\"15\">",
-                          code && *code ? 148 : 128);
+    err = err || buf_adds(&b, "</text><text x=\"100\" y=\"150\" font-size=\"24\">");
     err = err || xml_text(&b, zh);
     err = err || buf_adds(&b, "</text></g></svg>");
     if (err) {

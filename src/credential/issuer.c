@@ -255,7 +255,7 @@ static int add_method(void *ctx, const struct keystore_key *k)
      * they were active: not "revoked" or "expires", which would make
      * verifiers refuse what they signed while they were current.
      */
-    json_t *m = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s?}", "id", id, "type", "Multikey", "controller",
+    json_t *m = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s*}", "id", id, "type", "Multikey", "controller",
                           b->controller, "publicKeyMultibase", k->public_key, "activeFrom",
                           k->active_from, "activeUntil",
                           k->active_until[0] ? k->active_until : NULL);

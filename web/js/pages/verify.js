@@ -72,7 +72,9 @@ function renderResult(box, data, uuid) {
   if (c) {
     const issuer = c.issuer.names ? Lpick(c.issuer.names) : c.issuer.name || c.issuer.id;
     parts.push(card(L('verify.summary'), dl([
-      [L('verify.what'), c.name || (c.achievements[0] && c.achievements[0].name) || ''],
+      [L('verify.what'), c.kind === 'badge' && c.achievements[0] && c.achievements[0].editions
+        ? Lpick({ en: c.achievements[0].editions.en.name, 'zh-CN': c.achievements[0].editions['zh-CN'].name })
+        : c.name || (c.achievements[0] && c.achievements[0].name) || ''],
       [L('verify.issued_to'), c.subject.name || c.subject.id || L('verify.unknown')],
       [L('verify.issued_by'), issuer],
       r.validFrom ? [L('verify.valid_from'), Ldate(r.validFrom, { dateStyle: 'long' })] : null,
