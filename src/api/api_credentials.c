@@ -55,16 +55,15 @@ static void reply_badge_error(struct http_request *req, int err, const struct ba
     case BADGE_ERR_CONFLICT:
         http_reply_error_object(
             req, 409,
-            http_error_object("conflict", credential_message(p && p->msg ? p->msg : "conflict",
-                                                             req->lang),
+            http_error_object("conflict",
+                              credential_message(p && p->msg ? p->msg : "conflict", req->lang),
                               p && p->field ? p->field : NULL));
         return;
     case BADGE_ERR_SIGN:
-        http_reply_error_object(req, 503,
-                                http_error_object("sign_failed",
-                                                  credential_message("credential_sign_failed",
-                                                                     req->lang),
-                                                  NULL));
+        http_reply_error_object(
+            req, 503,
+            http_error_object("sign_failed",
+                              credential_message("credential_sign_failed", req->lang), NULL));
         return;
     default:
         http_reply_error(req, 500, "internal", "internal", NULL);
@@ -196,9 +195,9 @@ static void verify_and_reply(struct http_request *req, const char *data, size_t 
         http_reply_error(req, 500, "internal", "internal", NULL);
         return;
     }
-    http_reply_json(req, 200,
-                    json_pack("{s:o,s:o}", "report", rep, "credential",
-                              explain ? explain : json_null()));
+    http_reply_json(
+        req, 200,
+        json_pack("{s:o,s:o}", "report", rep, "credential", explain ? explain : json_null()));
 }
 
 void api_verify_post(struct http_request *req)
@@ -252,12 +251,12 @@ static int append_key(void *ctx, const struct keystore_key *k)
     struct key_list *l = ctx;
     char id[RESOLVER_ID_MAX + 32];
     snprintf(id, sizeof(id), "%.480s#key-%d", l->did, k->number);
-    return json_array_append_new(
-               l->keys, json_pack("{s:i,s:s,s:s,s:s,s:s?,s:b}", "number", k->number, "id", id,
-                                  "publicKeyMultibase", k->public_key, "active_from",
-                                  k->active_from, "active_until",
-                                  k->active_until[0] ? k->active_until : NULL, "current",
-                                  !k->active_until[0]))
+    return json_array_append_new(l->keys,
+                                 json_pack("{s:i,s:s,s:s,s:s,s:s?,s:b}", "number", k->number, "id",
+                                           id, "publicKeyMultibase", k->public_key, "active_from",
+                                           k->active_from, "active_until",
+                                           k->active_until[0] ? k->active_until : NULL, "current",
+                                           !k->active_until[0]))
                ? 1
                : 0;
 }
@@ -288,12 +287,11 @@ static void reply_issuer(struct http_request *req, unsigned status)
     char status_url[ISSUER_URL_MAX + 1];
     issuer_status_url(base_of(req), inst, 1, status_url);
     http_reply_json(req, status,
-                    json_pack("{s:{s:{s:s,s:s},s:s,s:s,s:s,s:s,s:s},s:s,s:s,s:s,s:o,s:s}",
-                              "issuer", "name", "en", p.name_en, "zh-CN", p.name_zh, "url", p.url,
-                              "image", p.image, "email", p.email, "did_method", p.did_method,
-                              "updated_at", p.updated_at, "issuer_id", s.issuer, "did_web", web,
-                              "did_document", doc_url, "keys", l.keys, "public_url",
-                              base_of(req)));
+                    json_pack("{s:{s:{s:s,s:s},s:s,s:s,s:s,s:s,s:s},s:s,s:s,s:s,s:o,s:s}", "issuer",
+                              "name", "en", p.name_en, "zh-CN", p.name_zh, "url", p.url, "image",
+                              p.image, "email", p.email, "did_method", p.did_method, "updated_at",
+                              p.updated_at, "issuer_id", s.issuer, "did_web", web, "did_document",
+                              doc_url, "keys", l.keys, "public_url", base_of(req)));
 }
 
 static void issuer_patch(struct http_request *req)
@@ -362,7 +360,8 @@ void api_issuer_rotate(struct http_request *req)
         store_bind_int(st, 3, req->session.user.id);
         store_bind_text(st, 4, detail);
         if (store_step(st))
-            LOG_WARN("credential: the key rotation of institution %" PRId64 " is not in the audit log",
+            LOG_WARN("credential: the key rotation of institution %" PRId64
+                     " is not in the audit log",
                      inst);
         store_finish(st);
     }
@@ -382,8 +381,8 @@ void api_achievements_list(struct http_request *req)
         return;
     const char *a = http_query(req, "archived");
     json_t *list;
-    int err = achievement_list(req->db, req->session.user.institution_id,
-                               a && strcmp(a, "1") == 0, &list);
+    int err = achievement_list(req->db, req->session.user.institution_id, a && strcmp(a, "1") == 0,
+                               &list);
     if (err) {
         reply_badge_error(req, err, NULL);
         return;
@@ -400,8 +399,8 @@ void api_achievements_create(struct http_request *req)
         return;
     json_t *out;
     struct badge_problem p = {0};
-    int err = achievement_create(req->db, req->session.user.institution_id, req->session.user.id,
-                                 b, &out, &p);
+    int err = achievement_create(req->db, req->session.user.institution_id, req->session.user.id, b,
+                                 &out, &p);
     json_decref(b);
     if (err) {
         reply_badge_error(req, err, &p);
@@ -421,15 +420,14 @@ void api_achievements_generate(struct http_request *req)
     const json_t *level = json_object_get(b, "level");
     json_t *out = NULL;
     struct badge_problem p = {0};
-    int err = achievement_generate(req->db, req->session.user.institution_id,
-                                   req->session.user.id,
-                                   json_string_value(json_object_get(b, "item")),
-                                   json_is_integer(level) ? (int)json_integer_value(level) : 0,
-                                   &out, &p);
+    int err =
+        achievement_generate(req->db, req->session.user.institution_id, req->session.user.id,
+                             json_string_value(json_object_get(b, "item")),
+                             json_is_integer(level) ? (int)json_integer_value(level) : 0, &out, &p);
     json_decref(b);
     if (err == BADGE_ERR_CONFLICT) {
-        json_t *e = http_error_object(
-            "conflict", credential_message("achievement_exists", req->lang), "item");
+        json_t *e = http_error_object("conflict",
+                                      credential_message("achievement_exists", req->lang), "item");
         json_object_set_new(e, "achievement", out);
         http_reply_error_object(req, 409, e);
         return;
@@ -490,7 +488,8 @@ void api_achievements_update(struct http_request *req)
 
 /* ------------------------------------------------------------ awards */
 
-/* 0 when the caller may award to or see the learner LOGIN (admin: anyone; teacher: their classes). */
+/* 0 when the caller may award to or see the learner LOGIN (admin: anyone; teacher: their classes).
+ */
 static int may_teach(struct http_request *req, int64_t user, int *yes)
 {
     *yes = 1;
@@ -517,8 +516,8 @@ void api_awards_list(struct http_request *req)
     if (req->param[0] && !(ach = http_param_id_or_reply(req, 0)))
         return;
     json_t *list;
-    int err = award_list(req->db, req->session.user.institution_id, base_of(req),
-                         ach > 0 ? ach : 0, user > 0 ? user : 0, &list);
+    int err = award_list(req->db, req->session.user.institution_id, base_of(req), ach > 0 ? ach : 0,
+                         user > 0 ? user : 0, &list);
     if (err) {
         reply_badge_error(req, err, NULL);
         return;
@@ -563,8 +562,9 @@ void api_awards_create(struct http_request *req)
             reply_badge_error(req, err, &p);
             return;
         }
-        http_reply_json(req, 201, json_pack("{s:I,s:I}", "issued", (json_int_t)issued, "skipped",
-                                            (json_int_t)skipped));
+        http_reply_json(
+            req, 201,
+            json_pack("{s:I,s:I}", "issued", (json_int_t)issued, "skipped", (json_int_t)skipped));
         return;
     }
     if (!json_is_integer(user)) {
@@ -709,13 +709,13 @@ static json_t *my_badges(struct http_request *req, int *err)
                       &full) == BADGE_OK) {
             json_t *cred = json_object_get(full, "credential");
             json_object_set(a, "credential", cred);
-            json_object_set(a, "image",
-                            json_object_get(json_object_get(json_object_get(
-                                                                json_object_get(cred,
-                                                                                "credentialSubject"),
-                                                                "achievement"),
-                                                            "image"),
-                                            "id"));
+            json_object_set(
+                a, "image",
+                json_object_get(
+                    json_object_get(
+                        json_object_get(json_object_get(cred, "credentialSubject"), "achievement"),
+                        "image"),
+                    "id"));
             json_decref(full);
         }
     }

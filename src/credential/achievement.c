@@ -45,9 +45,9 @@ int achievement_svg_ok(const char *svg)
     if (strncmp(s, "<svg", 4) != 0 || !strstr(s, "</svg>"))
         return 0;
     static const char *const banned[] = {
-        "<script", "javascript:", "<foreignobject", "<!doctype", "<!entity", "<iframe", "<embed",
-        "<object", "@import", "url(http", "url(//", "href=\"http", "href='http", "href=\"//",
-        "href='//", "data:text", "<use",
+        "<script",    "javascript:", "<foreignobject", "<!doctype", "<!entity", "<iframe",
+        "<embed",     "<object",     "@import",        "url(http",  "url(//",   "href=\"http",
+        "href='http", "href=\"//",   "href='//",       "data:text", "<use",
     };
     for (size_t i = 0; i < sizeof(banned) / sizeof(banned[0]); i++)
         if (has_ci(s, banned[i]))
@@ -137,22 +137,23 @@ char *achievement_svg(const char *code, const char *name_en, const char *name_zh
     }
     struct buf b;
     buf_init(&b, ACH_IMAGE_MAX);
-    int err = buf_addf(&b,
-                       "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 200 200\" "
-                       "width=\"200\" height=\"200\" role=\"img\" aria-label=\"");
+    int err = buf_addf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 200 200\" "
+                           "width=\"200\" height=\"200\" role=\"img\" aria-label=\"");
     err = err || xml_text(&b, name_en ? name_en : "");
-    err = err ||
-          buf_addf(&b,
-                   "\"><circle cx=\"100\" cy=\"100\" r=\"96\" fill=\"%s\"/>"
-                   "<circle cx=\"100\" cy=\"100\" r=\"84\" fill=\"none\" stroke=\"%s\" "
-                   "stroke-width=\"6\"/>"
-                   "<g fill=\"#ffffff\" text-anchor=\"middle\" font-family=\"system-ui, "
-                   "'Segoe UI', 'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', "
-                   "sans-serif\" font-weight=\"700\">",
-                   fills[k], rings[k]);
+    err = err || buf_addf(&b,
+                          "\"><circle cx=\"100\" cy=\"100\" r=\"96\" fill=\"%s\"/>"
+                          "<circle cx=\"100\" cy=\"100\" r=\"84\" fill=\"none\" stroke=\"%s\" "
+                          "stroke-width=\"6\"/>"
+                          "<g fill=\"#ffffff\" text-anchor=\"middle\" font-family=\"system-ui, "
+                          "'Segoe UI', 'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', "
+                          "sans-serif\" font-weight=\"700\">",
+                          fills[k], rings[k]);
     for (int i = 0; i < k - 1 && !err; i++)
-        err = buf_addf(&b, "<path d=\"M%d 40 l5 10 11 1 -8 8 2 11 -10 -6 -10 6 2 -11 -8 -8 11 -1z\"/>",
-                       k - 1 == 1 ? 100 : k - 1 == 2 ? 85 + 30 * i : 70 + 30 * i);
+        err = buf_addf(&b,
+                       "<path d=\"M%d 40 l5 10 11 1 -8 8 2 11 -10 -6 -10 6 2 -11 -8 -8 11 -1z\"/>",
+                       k - 1 == 1   ? 100
+                       : k - 1 == 2 ? 85 + 30 * i
+                                    : 70 + 30 * i);
     err = err || buf_addf(&b, "<text x=\"100\" y=\"%d\" font-size=\"%d\">", zh[0] ? 112 : 118,
                           coded ? 32 : 26);
     err = err || xml_text(&b, en);
@@ -343,7 +344,8 @@ static char *generated_image(struct store *db, const char *name_en, const char *
                              const json_t *alignments, const json_t *rule)
 {
     const json_t *items = json_object_get(rule, "items");
-    const char *first = json_string_value(json_array_get(json_array_size(items) ? items : alignments, 0));
+    const char *first =
+        json_string_value(json_array_get(json_array_size(items) ? items : alignments, 0));
     char code[32] = "";
     if (first) {
         int err;
@@ -353,7 +355,8 @@ static char *generated_image(struct store *db, const char *name_en, const char *
             snprintf(code, sizeof(code), "%s", c);
         json_decref(a);
     }
-    return achievement_svg(code, name_en, name_zh, (int)json_integer_value(json_object_get(rule, "level")));
+    return achievement_svg(code, name_en, name_zh,
+                           (int)json_integer_value(json_object_get(rule, "level")));
 }
 
 int achievement_create(struct store *db, int64_t institution, int64_t user, const json_t *in,
@@ -468,12 +471,12 @@ int achievement_update(struct store *db, int64_t institution, int64_t id, const 
     json_t *old_rule = json_object_get(cur, "rule");
     json_array_foreach (json_object_get(old_rule, "items"), i, v)
         json_array_append(rule_ids, json_object_get(v, "identifier"));
-    const json_t *al = json_object_get(in, "alignments") ? json_object_get(in, "alignments")
-                                                         : al_ids;
-    json_t *old_rule_in = json_is_object(old_rule)
-                              ? json_pack("{s:O,s:O}", "level", json_object_get(old_rule, "level"),
-                                          "items", rule_ids)
-                              : json_null();
+    const json_t *al =
+        json_object_get(in, "alignments") ? json_object_get(in, "alignments") : al_ids;
+    json_t *old_rule_in =
+        json_is_object(old_rule)
+            ? json_pack("{s:O,s:O}", "level", json_object_get(old_rule, "level"), "items", rule_ids)
+            : json_null();
     const json_t *rule = json_object_get(in, "rule") ? json_object_get(in, "rule") : old_rule_in;
     int rule_changed = json_object_get(in, "rule") && !json_equal((json_t *)rule, old_rule_in);
     const json_t *image = json_object_get(in, "image");
@@ -489,8 +492,9 @@ int achievement_update(struct store *db, int64_t institution, int64_t id, const 
         image_text = svg;
         generated = 1;
     }
-    const json_t *days = json_object_get(in, "validity_days") ? json_object_get(in, "validity_days")
-                                                              : json_object_get(cur, "validity_days");
+    const json_t *days = json_object_get(in, "validity_days")
+                             ? json_object_get(in, "validity_days")
+                             : json_object_get(cur, "validity_days");
     char *al_text = json_dumps(al, JSON_COMPACT);
     char now[21];
     time_iso8601(time_now(), now);
@@ -568,8 +572,9 @@ int achievement_generate(struct store *db, int64_t institution, int64_t user, co
     int err;
     json_t *a = item && strlen(item) == 36 ? achievement_item(db, item, &err) : NULL;
     if (!a)
-        return item && strlen(item) == 36 && err ? err
-                                                 : badge_problem(p, "item", "achievement_item_unknown");
+        return item && strlen(item) == 36 && err
+                   ? err
+                   : badge_problem(p, "item", "achievement_item_unknown");
     /* The same item at the same level twice is one achievement. */
     struct store_stmt *st;
     int64_t existing = 0;
@@ -633,8 +638,8 @@ int achievement_generate(struct store *db, int64_t institution, int64_t user, co
              fwt_zh ? fwt_zh : "其框架", code ? code : "", code ? " " : "", s_zh, level_zh[level]);
     json_t *in = json_pack("{s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:[s],s:{s:i,s:[s]}}", "name",
                            "en", name_en, "zh-CN", name_zh, "description", "en", desc_en, "zh-CN",
-                           desc_zh, "criteria", "en", crit_en, "zh-CN", crit_zh, "alignments",
-                           item, "rule", "level", level, "items", item);
+                           desc_zh, "criteria", "en", crit_en, "zh-CN", crit_zh, "alignments", item,
+                           "rule", "level", level, "items", item);
     json_decref(a);
     if (!in)
         return BADGE_ERR_NOMEM;
@@ -667,9 +672,9 @@ int achievement_archive(struct store *db, int64_t institution, int64_t id, int a
 }
 
 #define ACH_COLUMNS                                                                                \
-    "a.id, a.uuid, a.uuid_zh, a.name_en, a.name_zh, a.description_en, a.description_zh,"          \
-    " a.criteria_en, a.criteria_zh, a.image, a.image_generated, a.alignments, a.rule_level,"      \
-    " a.validity_days, a.archived, a.created_at, a.updated_at,"                                   \
+    "a.id, a.uuid, a.uuid_zh, a.name_en, a.name_zh, a.description_en, a.description_zh,"           \
+    " a.criteria_en, a.criteria_zh, a.image, a.image_generated, a.alignments, a.rule_level,"       \
+    " a.validity_days, a.archived, a.created_at, a.updated_at,"                                    \
     " (SELECT count(*) FROM badge_awards w WHERE w.achievement_id = a.id)"
 
 /* The API object of the current row of ST (ACH_COLUMNS); NULL with *ERR on failure. */
@@ -683,9 +688,8 @@ static json_t *read_row(struct store_stmt *st, int64_t *rule_level, int *err)
         "id", (json_int_t)store_col_int(st, 0), "uuid", store_col_text(st, 1), "uuid_zh",
         store_col_text(st, 2), "name", "en", store_col_text(st, 3), "zh-CN", store_col_text(st, 4),
         "description", "en", store_col_text(st, 5), "zh-CN", store_col_text(st, 6), "criteria",
-        "en", store_col_text(st, 7), "zh-CN", store_col_text(st, 8), "image",
-        store_col_text(st, 9), "image_generated", (int)store_col_int(st, 10), "alignments", "rule",
-        "validity_days",
+        "en", store_col_text(st, 7), "zh-CN", store_col_text(st, 8), "image", store_col_text(st, 9),
+        "image_generated", (int)store_col_int(st, 10), "alignments", "rule", "validity_days",
         store_col_is_null(st, 13) ? json_null() : json_integer(store_col_int(st, 13)), "archived",
         (int)store_col_int(st, 14), "awards", (json_int_t)store_col_int(st, 17), "created_at",
         store_col_text(st, 15), "updated_at", store_col_text(st, 16));
@@ -735,7 +739,8 @@ static int complete(struct store *db, json_t *o, int64_t rule_level)
         json_array_append_new(items, a ? a : json_pack("{s:O}", "identifier", v));
     }
     json_decref(names);
-    json_object_set_new(o, "rule", json_pack("{s:I,s:o}", "level", (json_int_t)rule_level, "items", items));
+    json_object_set_new(o, "rule",
+                        json_pack("{s:I,s:o}", "level", (json_int_t)rule_level, "items", items));
     return err;
 }
 
@@ -829,12 +834,12 @@ json_t *achievement_ob3(const json_t *a, const char *lang)
     int off = snprintf(uri, 32, "data:image/svg+xml;base64,");
     sodium_bin2base64(uri + off, b64, (const unsigned char *)svg, n,
                       sodium_base64_VARIANT_ORIGINAL);
-    json_t *o = json_pack(
-        "{s:s,s:[s],s:s,s:s,s:{s:s},s:{s:s,s:s,s:s},s:s,s:[{s:s,s:[s],s:s}]}", "id", id, "type",
-        "Achievement", "name", pair(a, "name", l), "description", pair(a, "description", l),
-        "criteria", "narrative", pair(a, "criteria", l), "image", "id", uri, "type", "Image",
-        "caption", pair(a, "name", l), "inLanguage", l, "related", "id", other_id, "type",
-        "Related", "inLanguage", other);
+    json_t *o =
+        json_pack("{s:s,s:[s],s:s,s:s,s:{s:s},s:{s:s,s:s,s:s},s:s,s:[{s:s,s:[s],s:s}]}", "id", id,
+                  "type", "Achievement", "name", pair(a, "name", l), "description",
+                  pair(a, "description", l), "criteria", "narrative", pair(a, "criteria", l),
+                  "image", "id", uri, "type", "Image", "caption", pair(a, "name", l), "inLanguage",
+                  l, "related", "id", other_id, "type", "Related", "inLanguage", other);
     cc_free(uri);
     if (!o)
         return NULL;
@@ -850,7 +855,9 @@ json_t *achievement_ob3(const json_t *a, const char *lang)
             json_object_get(json_object_get(json_object_get(v, "framework"), "title"), l));
         char target[1200];
         snprintf(target, sizeof(target), "%s%s%.1000s", code ? code : "", code ? " " : "",
-                 shortname ? shortname : stmt ? stmt : json_string_value(json_object_get(v, "identifier")));
+                 shortname ? shortname
+                 : stmt    ? stmt
+                           : json_string_value(json_object_get(v, "identifier")));
         json_t *al = json_pack("{s:[s],s:s,s:s,s:s}", "type", "Alignment", "targetName", target,
                                "targetType", "CFItem", "targetUrl",
                                uri_item ? uri_item : "https://carecampus.org/case/CFItems/");

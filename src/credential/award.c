@@ -47,8 +47,8 @@ static int signer_for(const struct award_context *ctx, int64_t institution, cons
         return err;
     }
     int number = 0;
-    int err = keystore_signer(ctx->db, ctx->seal_key, ctx->dir, institution, out, &number, NULL,
-                              why);
+    int err =
+        keystore_signer(ctx->db, ctx->seal_key, ctx->dir, institution, out, &number, NULL, why);
     if (err)
         return err;
     snprintf(out->issuer, sizeof(out->issuer), "%s", issuer);
@@ -138,9 +138,9 @@ static int status_new(const struct award_context *ctx, int64_t institution, cons
                       int64_t *list)
 {
     struct store_stmt *st;
-    if (store_prepare(ctx->db,
-                      "SELECT coalesce(max(list), 0) + 1 FROM status_lists WHERE institution_id = ?",
-                      &st))
+    if (store_prepare(
+            ctx->db, "SELECT coalesce(max(list), 0) + 1 FROM status_lists WHERE institution_id = ?",
+            &st))
         return BADGE_ERR_STORE;
     store_bind_int(st, 1, institution);
     int rc = store_step(st);
@@ -175,8 +175,8 @@ static int status_new(const struct award_context *ctx, int64_t institution, cons
  * A free index in a list of INSTITUTION signed by ISSUER, at random (so that
  * an index says nothing of when a credential was issued): *LIST, *INDEX.
  */
-static int status_allocate(const struct award_context *ctx, int64_t institution,
-                           const char *issuer, int64_t *list, int64_t *index)
+static int status_allocate(const struct award_context *ctx, int64_t institution, const char *issuer,
+                           int64_t *list, int64_t *index)
 {
     struct store_stmt *st;
     if (store_prepare(ctx->db,
@@ -311,9 +311,8 @@ int award_status_list(struct store *db, int64_t institution, int64_t list, json_
 {
     *out = NULL;
     struct store_stmt *st;
-    if (store_prepare(db,
-                      "SELECT credential FROM status_lists WHERE institution_id = ? AND list = ?",
-                      &st))
+    if (store_prepare(
+            db, "SELECT credential FROM status_lists WHERE institution_id = ? AND list = ?", &st))
         return BADGE_ERR_STORE;
     store_bind_int(st, 1, institution);
     store_bind_int(st, 2, list);
@@ -332,8 +331,7 @@ int award_status_list(struct store *db, int64_t institution, int64_t list, json_
 
 /* The evidence of REQ for USER as OB 3.0 Evidence objects into *OUT. */
 static int build_evidence(struct store *db, int64_t institution, const struct auth_user *user,
-                          const struct award_request *req, json_t **out,
-                          struct badge_problem *p)
+                          const struct award_request *req, json_t **out, struct badge_problem *p)
 {
     *out = json_array();
     if (!*out)
@@ -390,8 +388,8 @@ static int build_evidence(struct store *db, int64_t institution, const struct au
             if (!on)
                 on = json_string_value(json_object_get(oname, "en"));
             char label[600], urn[48];
-            snprintf(label, sizeof(label), "%s%s%.500s", vd ? vd : "xAPI statement",
-                     on ? " " : "", on ? on : "");
+            snprintf(label, sizeof(label), "%s%s%.500s", vd ? vd : "xAPI statement", on ? " " : "",
+                     on ? on : "");
             snprintf(urn, sizeof(urn), "urn:uuid:%s", sid);
             o = json_pack("{s:s,s:[s],s:s,s:s,s:s}", "id", urn, "type", "Evidence", "name", label,
                           "genre", "xAPI statement", "description", stored);
@@ -421,8 +419,8 @@ static int build_evidence(struct store *db, int64_t institution, const struct au
         if (!utf8_valid(req->narrative, strlen(req->narrative)) ||
             utf8_length(req->narrative) > AWARD_NARRATIVE_MAX)
             return badge_problem(p, "narrative", "award_narrative");
-        json_array_append_new(*out, json_pack("{s:[s],s:s}", "type", "Evidence", "narrative",
-                                              req->narrative));
+        json_array_append_new(
+            *out, json_pack("{s:[s],s:s}", "type", "Evidence", "narrative", req->narrative));
     }
     return BADGE_OK;
 }
@@ -501,14 +499,15 @@ int award_issue(const struct award_context *ctx, int64_t institution,
     json_t *ob = achievement_ob3(ach, lang);
     json_t *prof = issuer_profile_json(&profile, &signer, lang);
     const char *cname = json_string_value(json_object_get(ob, "name"));
-    cred = ob && prof ? json_pack("{s:[s,s],s:s,s:[s,s],s:O,s:s,s:s?,s:{s:[s],s:[{s:s,s:s,s:s,s:b}],s:O}}",
-                                  "@context", JSONLD_CONTEXT_VC_V2, OB3_CONTEXT, "id", urn, "type",
-                                  "VerifiableCredential", "OpenBadgeCredential", "issuer", prof,
-                                  "validFrom", now, "name", cname, "credentialSubject", "type",
-                                  "AchievementSubject", "identifier", "type", "IdentityObject",
-                                  "identityHash", user.name, "identityType", "name", "hashed", 0,
-                                  "achievement", ob)
-                      : NULL;
+    cred =
+        ob && prof
+            ? json_pack("{s:[s,s],s:s,s:[s,s],s:O,s:s,s:s?,s:{s:[s],s:[{s:s,s:s,s:s,s:b}],s:O}}",
+                        "@context", JSONLD_CONTEXT_VC_V2, OB3_CONTEXT, "id", urn, "type",
+                        "VerifiableCredential", "OpenBadgeCredential", "issuer", prof, "validFrom",
+                        now, "name", cname, "credentialSubject", "type", "AchievementSubject",
+                        "identifier", "type", "IdentityObject", "identityHash", user.name,
+                        "identityType", "name", "hashed", 0, "achievement", ob)
+            : NULL;
     json_decref(ob);
     json_decref(prof);
     if (!cred) {
@@ -686,8 +685,8 @@ int award_bulk(const struct award_context *ctx, int64_t institution, int64_t cla
     return BADGE_OK;
 }
 
-int award_recertify(const struct award_context *ctx, int64_t institution, int64_t id,
-                    int64_t actor, int64_t *new_id, struct badge_problem *p)
+int award_recertify(const struct award_context *ctx, int64_t institution, int64_t id, int64_t actor,
+                    int64_t *new_id, struct badge_problem *p)
 {
     struct store_stmt *st;
     if (store_prepare(ctx->db,
@@ -777,8 +776,8 @@ int award_revoke(const struct award_context *ctx, int64_t institution, int64_t i
     store_finish(st);
     if (rc)
         goto rollback;
-    json_t *detail = json_pack("{s:I,s:s,s:s}", "award", (json_int_t)id, "credential", uuid,
-                               "reason", reason);
+    json_t *detail =
+        json_pack("{s:I,s:s,s:s}", "award", (json_int_t)id, "credential", uuid, "reason", reason);
     char *dtext = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
     json_decref(detail);
     if (!dtext || store_prepare(db,
@@ -856,19 +855,19 @@ int award_record_pending(struct store *db, int64_t institution, int max)
             store_finish(st);
         }
         if (!exists) {
-            json_t *s = json_pack(
-                "{s:s,s:o,s:{s:s,s:{s:s,s:s}},s:{s:s,s:s,s:{s:s,s:{s:s,s:s}}},"
-                "s:{s:b,s:{s:s}},s:{s:s},s:s}",
-                "id", sid, "actor",
-                xapi_user_agent(json_string_value(json_array_get(r, 4)),
-                                json_string_value(json_array_get(r, 5))),
-                "verb", "id", AWARD_XAPI_VERB, "display", "en-US", "earned", "zh-CN", "获得了",
-                "object", "objectType", "Activity", "id", activity, "definition", "type",
-                "http://activitystrea.ms/schema/1.0/badge", "name", "en-US",
-                json_string_value(json_array_get(r, 7)), "zh-CN",
-                json_string_value(json_array_get(r, 8)), "result", "success", 1, "extensions",
-                AWARD_XAPI_EXT_CRED, cred, "context", "platform", "CareCampus", "timestamp",
-                json_string_value(json_array_get(r, 3)));
+            json_t *s =
+                json_pack("{s:s,s:o,s:{s:s,s:{s:s,s:s}},s:{s:s,s:s,s:{s:s,s:{s:s,s:s}}},"
+                          "s:{s:b,s:{s:s}},s:{s:s},s:s}",
+                          "id", sid, "actor",
+                          xapi_user_agent(json_string_value(json_array_get(r, 4)),
+                                          json_string_value(json_array_get(r, 5))),
+                          "verb", "id", AWARD_XAPI_VERB, "display", "en-US", "earned", "zh-CN",
+                          "获得了", "object", "objectType", "Activity", "id", activity,
+                          "definition", "type", "http://activitystrea.ms/schema/1.0/badge", "name",
+                          "en-US", json_string_value(json_array_get(r, 7)), "zh-CN",
+                          json_string_value(json_array_get(r, 8)), "result", "success", 1,
+                          "extensions", AWARD_XAPI_EXT_CRED, cred, "context", "platform",
+                          "CareCampus", "timestamp", json_string_value(json_array_get(r, 3)));
             struct xapi_problem xp;
             int xerr = s ? xapi_record(db, institution, s, NULL, &xp) : XAPI_ERR_NOMEM;
             json_decref(s);
@@ -894,8 +893,8 @@ int award_record_pending(struct store *db, int64_t institution, int max)
 /* ------------------------------------------------------------ reading */
 
 #define AWARD_COLUMNS                                                                              \
-    "w.id, w.uuid, w.achievement_id, a.name_en, a.name_zh, w.user_id, u.login, u.name,"           \
-    " w.source, w.awarded_by, w.issued_at, w.valid_until, w.revoked_at, w.revoke_reason,"         \
+    "w.id, w.uuid, w.achievement_id, a.name_en, a.name_zh, w.user_id, u.login, u.name,"            \
+    " w.source, w.awarded_by, w.issued_at, w.valid_until, w.revoked_at, w.revoke_reason,"          \
     " w.replaces, (SELECT max(r.id) FROM badge_awards r WHERE r.replaces = w.id)"
 
 static json_t *award_row(struct store_stmt *st, const char *base)
@@ -903,25 +902,25 @@ static json_t *award_row(struct store_stmt *st, const char *base)
     char now[21], url[ISSUER_BASE_MAX + 64];
     date_of(time_now_ms(), now);
     const char *until = store_col_is_null(st, 11) ? NULL : store_col_text(st, 11);
-    const char *status = !store_col_is_null(st, 12)    ? "revoked"
+    const char *status = !store_col_is_null(st, 12)         ? "revoked"
                          : until && strcmp(until, now) <= 0 ? "expired"
                                                             : "valid";
     snprintf(url, sizeof(url), "%s/verify/%s", base, store_col_text(st, 1));
     return json_pack(
         "{s:I,s:s,s:{s:I,s:{s:s,s:s}},s:{s:I,s:s,s:s},s:s,s:o,s:s,s:s?,s:s,s:s?,s:s?,s:o,s:o,"
         "s:s}",
-        "id", (json_int_t)store_col_int(st, 0), "uuid", store_col_text(st, 1), "achievement",
-        "id", (json_int_t)store_col_int(st, 2), "name", "en", store_col_text(st, 3), "zh-CN",
+        "id", (json_int_t)store_col_int(st, 0), "uuid", store_col_text(st, 1), "achievement", "id",
+        (json_int_t)store_col_int(st, 2), "name", "en", store_col_text(st, 3), "zh-CN",
         store_col_text(st, 4), "user", "id", (json_int_t)store_col_int(st, 5), "login",
         store_col_text(st, 6), "name", store_col_text(st, 7), "source", store_col_text(st, 8),
         "awarded_by", store_col_is_null(st, 9) ? json_null() : json_integer(store_col_int(st, 9)),
-        "issued_at", store_col_text(st, 10), "valid_until", until, "status", status,
-        "revoked_at", store_col_is_null(st, 12) ? NULL : store_col_text(st, 12), "revoke_reason",
+        "issued_at", store_col_text(st, 10), "valid_until", until, "status", status, "revoked_at",
+        store_col_is_null(st, 12) ? NULL : store_col_text(st, 12), "revoke_reason",
         store_col_is_null(st, 13) ? NULL : store_col_text(st, 13), "replaces",
         store_col_is_null(st, 14) ? json_null() : json_integer(store_col_int(st, 14)),
         "replaced_by",
-        store_col_is_null(st, 15) ? json_null() : json_integer(store_col_int(st, 15)),
-        "verify_url", url);
+        store_col_is_null(st, 15) ? json_null() : json_integer(store_col_int(st, 15)), "verify_url",
+        url);
 }
 
 int award_list(struct store *db, int64_t institution, const char *base, int64_t achievement,
@@ -1001,11 +1000,10 @@ int award_get(struct store *db, int64_t institution, const char *base, int64_t i
         store_bind_text(st, 2, like);
         while (store_step(st) == STORE_ROW) {
             json_t *d = json_loads(store_col_text(st, 2), 0, NULL);
-            json_array_append_new(audit, json_pack("{s:s,s:s,s:s,s:O?}", "at",
-                                                   store_col_text(st, 0), "action",
-                                                   store_col_text(st, 1), "by",
-                                                   store_col_text(st, 3), "reason",
-                                                   json_object_get(d, "reason")));
+            json_array_append_new(
+                audit, json_pack("{s:s,s:s,s:s,s:O?}", "at", store_col_text(st, 0), "action",
+                                 store_col_text(st, 1), "by", store_col_text(st, 3), "reason",
+                                 json_object_get(d, "reason")));
             json_decref(d);
         }
         store_finish(st);
@@ -1015,8 +1013,7 @@ int award_get(struct store *db, int64_t institution, const char *base, int64_t i
     return BADGE_OK;
 }
 
-int award_credential_by_uuid(struct store *db, const char *uuid, json_t **out,
-                             int64_t *institution)
+int award_credential_by_uuid(struct store *db, const char *uuid, json_t **out, int64_t *institution)
 {
     *out = NULL;
     static const char *const sql[] = {
@@ -1202,8 +1199,8 @@ int award_clr(const struct award_context *ctx, int64_t institution, int64_t user
     date_of(time_now_ms(), now);
     xapi_uuid(uuid);
     snprintf(urn, sizeof(urn), "urn:uuid:%s", uuid);
-    snprintf(name, sizeof(name), strcmp(lang, "zh-CN") == 0 ? "%s的学习记录" : "Learner record of %s",
-             u.name);
+    snprintf(name, sizeof(name),
+             strcmp(lang, "zh-CN") == 0 ? "%s的学习记录" : "Learner record of %s", u.name);
     json_t *assoc = associations(db, achs, ob_ids);
     doc = json_pack("{s:[s,s,s],s:s,s:[s,s],s:o,s:s,s:s,s:{s:[s],s:[{s:s,s:s,s:s,s:b}],s:O,s:O,"
                     "s:o}}",
@@ -1285,7 +1282,7 @@ static json_t *crosswalk(struct store *db, const char *item)
     json_t *pairs = json_array();
     while (store_step(st) == STORE_ROW) {
         const char *other = strcmp(store_col_text(st, 1), item) == 0 ? store_col_text(st, 2)
-                                                                    : store_col_text(st, 1);
+                                                                     : store_col_text(st, 1);
         json_array_append_new(pairs, json_pack("[s,s]", store_col_text(st, 0), other));
     }
     store_finish(st);
@@ -1295,8 +1292,8 @@ static json_t *crosswalk(struct store *db, const char *item)
         int err;
         json_t *o = achievement_item(db, json_string_value(json_array_get(p, 1)), &err);
         if (o)
-            json_array_append_new(out, json_pack("{s:O,s:o}", "type", json_array_get(p, 0),
-                                                 "item", o));
+            json_array_append_new(out,
+                                  json_pack("{s:O,s:o}", "type", json_array_get(p, 0), "item", o));
     }
     json_decref(pairs);
     return out;
@@ -1339,12 +1336,11 @@ static json_t *explain_achievement(struct store *db, const json_t *ob)
     const json_t *al;
     json_array_foreach (json_object_get(ob, "alignment"), i, al) {
         const char *item = item_of_url(json_string_value(json_object_get(al, "targetUrl")));
-        json_t *a = json_pack("{s:O?,s:O?,s:O?,s:O?,s:O?,s:s?}", "targetName",
-                              json_object_get(al, "targetName"), "targetCode",
-                              json_object_get(al, "targetCode"), "targetFramework",
-                              json_object_get(al, "targetFramework"), "targetUrl",
-                              json_object_get(al, "targetUrl"), "targetType",
-                              json_object_get(al, "targetType"), "item", item);
+        json_t *a = json_pack(
+            "{s:O?,s:O?,s:O?,s:O?,s:O?,s:s?}", "targetName", json_object_get(al, "targetName"),
+            "targetCode", json_object_get(al, "targetCode"), "targetFramework",
+            json_object_get(al, "targetFramework"), "targetUrl", json_object_get(al, "targetUrl"),
+            "targetType", json_object_get(al, "targetType"), "item", item);
         if (!a)
             continue;
         if (item) {
@@ -1386,21 +1382,22 @@ json_t *award_explain(struct store *db, const json_t *cred)
             json_string_value(json_object_get(v, "identityType")) &&
             strcmp(json_string_value(json_object_get(v, "identityType")), "name") == 0)
             subject = json_string_value(json_object_get(v, "identityHash"));
-    const char *kind = type_has(cred, "ClrCredential")               ? "clr"
-                       : type_has(cred, "OpenBadgeCredential") ||
-                               type_has(cred, "AchievementCredential") ? "badge"
-                                                                       : "other";
-    json_t *o = json_pack(
-        "{s:s,s:O?,s:{s:o,s:O?,s:O?,s:O?},s:{s:s?,s:O?},s:O?,s:O?,s:[],s:O?,s:I}", "kind", kind,
-        "id", json_object_get(cred, "id"), "issuer", "id",
-        json_is_string(issuer) ? json_incref((json_t *)issuer)
-                               : json_deep_copy(json_object_get(issuer, "id")),
-        "name", json_object_get(issuer, "name"), "url", json_object_get(issuer, "url"), "image",
-        json_object_get(json_object_get(issuer, "image"), "id"), "subject", "name", subject,
-        "id", json_object_get(cs, "id"), "name", json_object_get(cred, "name"), "validUntil",
-        json_object_get(cred, "validUntil"), "achievements", "evidence",
-        json_object_get(cred, "evidence"), "credentials",
-        (json_int_t)json_array_size(json_object_get(cs, "verifiableCredential")));
+    const char *kind =
+        type_has(cred, "ClrCredential") ? "clr"
+        : type_has(cred, "OpenBadgeCredential") || type_has(cred, "AchievementCredential")
+            ? "badge"
+            : "other";
+    json_t *o =
+        json_pack("{s:s,s:O?,s:{s:o,s:O?,s:O?,s:O?},s:{s:s?,s:O?},s:O?,s:O?,s:[],s:O?,s:I}", "kind",
+                  kind, "id", json_object_get(cred, "id"), "issuer", "id",
+                  json_is_string(issuer) ? json_incref((json_t *)issuer)
+                                         : json_deep_copy(json_object_get(issuer, "id")),
+                  "name", json_object_get(issuer, "name"), "url", json_object_get(issuer, "url"),
+                  "image", json_object_get(json_object_get(issuer, "image"), "id"), "subject",
+                  "name", subject, "id", json_object_get(cs, "id"), "name",
+                  json_object_get(cred, "name"), "validUntil", json_object_get(cred, "validUntil"),
+                  "achievements", "evidence", json_object_get(cred, "evidence"), "credentials",
+                  (json_int_t)json_array_size(json_object_get(cs, "verifiableCredential")));
     if (!o)
         return NULL;
     /* Ours: the issuer's names in both languages. */

@@ -23,21 +23,21 @@
 #include "store/store.h"
 #include "util/seal.h"
 
-#define AWARD_EVIDENCE_MAX   20  /* evidence entries of one award */
-#define AWARD_NARRATIVE_MAX  2000 /* characters */
-#define AWARD_REASON_MAX     500 /* characters of a revocation reason */
-#define AWARD_BULK_MAX       500 /* learners of one bulk award */
-#define AWARD_LIST_MAX       2000
-#define AWARD_XAPI_VERB      "http://id.tincanapi.com/verb/earned"
-#define AWARD_XAPI_ACTIVITY  "https://carecampus.org/xapi/activities/achievements/"
-#define AWARD_XAPI_EXT_CRED  "https://carecampus.org/xapi/extensions/credential"
+#define AWARD_EVIDENCE_MAX  20   /* evidence entries of one award */
+#define AWARD_NARRATIVE_MAX 2000 /* characters */
+#define AWARD_REASON_MAX    500  /* characters of a revocation reason */
+#define AWARD_BULK_MAX      500  /* learners of one bulk award */
+#define AWARD_LIST_MAX      2000
+#define AWARD_XAPI_VERB     "http://id.tincanapi.com/verb/earned"
+#define AWARD_XAPI_ACTIVITY "https://carecampus.org/xapi/activities/achievements/"
+#define AWARD_XAPI_EXT_CRED "https://carecampus.org/xapi/extensions/credential"
 
 /* What issuing needs besides the database: the seal key, data directory and public base URL. */
 struct award_context {
     struct store *db;
     const unsigned char *seal_key; /* SEAL_KEY_BYTES */
-    const char *dir;               /* the data directory (key files of earlier versions); may be NULL */
-    const char *base;              /* the public base URL (issuer_base_ok) */
+    const char *dir;  /* the data directory (key files of earlier versions); may be NULL */
+    const char *base; /* the public base URL (issuer_base_ok) */
 };
 
 struct award_request {
@@ -79,9 +79,8 @@ int award_bulk(const struct award_context *ctx, int64_t institution, int64_t cla
  * Re-certifies award ID: a new credential of the same achievement for the
  * same learner, valid from now (the old one stays valid until it expires).
  */
-int award_recertify(const struct award_context *ctx, int64_t institution, int64_t id,
-                    int64_t actor, int64_t *new_id, struct badge_problem *p)
-    __attribute__((warn_unused_result));
+int award_recertify(const struct award_context *ctx, int64_t institution, int64_t id, int64_t actor,
+                    int64_t *new_id, struct badge_problem *p) __attribute__((warn_unused_result));
 
 /*
  * Revokes (REVOKE 1) or restores (0) award ID by ACTOR for REASON (1 to
@@ -115,8 +114,8 @@ int award_get(struct store *db, int64_t institution, const char *base, int64_t i
  * institution): *OUT the credential, *INSTITUTION its issuer.
  * BADGE_ERR_NOT_FOUND when there is none.
  */
-int award_credential_by_uuid(struct store *db, const char *uuid, json_t **out,
-                             int64_t *institution) __attribute__((warn_unused_result));
+int award_credential_by_uuid(struct store *db, const char *uuid, json_t **out, int64_t *institution)
+    __attribute__((warn_unused_result));
 
 /*
  * The CLR 2.0 learner record of USER (a student of INSTITUTION): every award
@@ -134,7 +133,8 @@ int award_clr(const struct award_context *ctx, int64_t institution, int64_t user
 int award_status_ready(const struct award_context *ctx, int64_t institution)
     __attribute__((warn_unused_result));
 
-/* The signed status list LIST of INSTITUTION (*OUT a new reference), BADGE_ERR_NOT_FOUND when none. */
+/* The signed status list LIST of INSTITUTION (*OUT a new reference), BADGE_ERR_NOT_FOUND when none.
+ */
 int award_status_list(struct store *db, int64_t institution, int64_t list, json_t **out)
     __attribute__((warn_unused_result));
 

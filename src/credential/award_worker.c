@@ -44,8 +44,8 @@ static const char *item_of(const char *iri)
     return iri && strncmp(iri, AWARD_ITEM_IRI, n) == 0 && strlen(iri + n) == 36 ? iri + n : NULL;
 }
 
-static int add_attainment(struct store *db, int64_t institution, const char *sid,
-                          const char *item, int64_t user, int64_t seq, int level)
+static int add_attainment(struct store *db, int64_t institution, const char *sid, const char *item,
+                          int64_t user, int64_t seq, int level)
 {
     struct store_stmt *st;
     if (store_prepare(db,
@@ -76,8 +76,8 @@ static int read_attainment(struct store *db, int64_t institution, int64_t seq, c
         return BADGE_ERR_STORE;
     if (!user)
         return BADGE_OK; /* not one of this college's students: nobody to award */
-    const json_t *lv = json_object_get(
-        json_object_get(json_object_get(s, "result"), "extensions"), AWARD_EXT_LEVEL);
+    const json_t *lv = json_object_get(json_object_get(json_object_get(s, "result"), "extensions"),
+                                       AWARD_EXT_LEVEL);
     int level = json_is_integer(lv) ? (int)json_integer_value(lv) : 0;
     if (!level && strcmp(verb, AWARD_VERB_MASTERED) == 0)
         level = BADGE_LEVEL_MASTERED;
@@ -171,8 +171,7 @@ static int blocked(struct store *db, int64_t achievement, int64_t user)
 }
 
 /* The statements that put USER at their levels in the items of ACHIEVEMENT: the evidence. */
-static json_t *evidence_of(struct store *db, int64_t institution, int64_t achievement,
-                           int64_t user)
+static json_t *evidence_of(struct store *db, int64_t institution, int64_t achievement, int64_t user)
 {
     json_t *ev = json_array();
     struct store_stmt *st;
@@ -303,8 +302,8 @@ static int apply_changed_rules(const struct award_context *ctx, int64_t institut
             }
             json_decref(users);
         }
-        if (!err && !store_prepare(ctx->db,
-                                   "UPDATE achievements SET rule_dirty = 0 WHERE id = ?", &st)) {
+        if (!err &&
+            !store_prepare(ctx->db, "UPDATE achievements SET rule_dirty = 0 WHERE id = ?", &st)) {
             store_bind_int(st, 1, ids[i]);
             if (store_step(st))
                 err = BADGE_ERR_STORE;
@@ -358,8 +357,8 @@ static int cursor_set(struct store *db, int64_t institution, int64_t seq, const 
     return rc ? BADGE_ERR_STORE : BADGE_OK;
 }
 
-int award_worker_step(const struct award_context *ctx, int64_t institution, int max,
-                      int64_t *read, int64_t *issued)
+int award_worker_step(const struct award_context *ctx, int64_t institution, int max, int64_t *read,
+                      int64_t *issued)
 {
     struct store *db = ctx->db;
     int64_t nread = 0, nissued = 0, cursor;
@@ -414,8 +413,8 @@ int award_worker_step(const struct award_context *ctx, int64_t institution, int 
             err = void_attainment(db, institution, json_string_value(json_array_get(r, 4)));
         } else if (!json_integer_value(json_array_get(r, 3))) {
             json_t *s = json_loads(json_string_value(json_array_get(r, 5)), 0, NULL);
-            err = s ? read_attainment(db, institution, seq, sid, verb, s, touched)
-                    : BADGE_ERR_NOMEM;
+            err =
+                s ? read_attainment(db, institution, seq, sid, verb, s, touched) : BADGE_ERR_NOMEM;
             json_decref(s);
         }
         if (err)
@@ -436,7 +435,8 @@ int award_worker_step(const struct award_context *ctx, int64_t institution, int 
         err = apply_changed_rules(ctx, institution, &nissued);
     size_t n = json_array_size(rows);
     if (!err && n)
-        err = cursor_set(db, institution, json_integer_value(json_array_get(json_array_get(rows, n - 1), 0)),
+        err = cursor_set(db, institution,
+                         json_integer_value(json_array_get(json_array_get(rows, n - 1), 0)),
                          json_string_value(json_array_get(json_array_get(rows, n - 1), 1)));
     json_decref(rows);
     json_decref(touched);
@@ -508,7 +508,8 @@ static void *worker_main(void *arg)
                 else if (read >= AWARD_WORKER_BATCH)
                     more = 1;
                 if (issued)
-                    LOG_INFO("credential: %" PRId64 " badges awarded by rule in institution %" PRId64,
+                    LOG_INFO("credential: %" PRId64
+                             " badges awarded by rule in institution %" PRId64,
                              issued, ids[i]);
             }
             ready = 1;

@@ -36,8 +36,8 @@
  * issues what they earn, then what changed rules earn. *READ and *ISSUED
  * (may be NULL) count them.
  */
-int award_worker_step(const struct award_context *ctx, int64_t institution, int max,
-                      int64_t *read, int64_t *issued) __attribute__((warn_unused_result));
+int award_worker_step(const struct award_context *ctx, int64_t institution, int max, int64_t *read,
+                      int64_t *issued) __attribute__((warn_unused_result));
 
 struct award_worker_options {
     struct store_pool *pool;

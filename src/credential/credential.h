@@ -46,17 +46,18 @@ enum cred_error {
     CRED_ERR_SIGNATURE = -18, /* the signature does not verify: the data or the key changed */
     CRED_ERR_NOT_YET_VALID = -19,
     CRED_ERR_EXPIRED = -20,
-    CRED_ERR_DATE = -21,             /* a date that is not an xsd:dateTime */
-    CRED_ERR_ISSUER = -22,           /* signing: the issuer is not the signer's */
-    CRED_ERR_ALREADY_SIGNED = -23,   /* signing: the credential already has a proof */
-    CRED_ERR_JWT = -24,              /* a malformed JWT */
-    CRED_ERR_JWT_ALG = -25,          /* a JWS algorithm other than RS256, ES256, EdDSA */
-    CRED_ERR_KEY_TYPE = -26,         /* the key does not suit the algorithm */
-    CRED_ERR_CONTEXT_MISMATCH = -27, /* proof @context is not the start of the credential's */
+    CRED_ERR_DATE = -21,               /* a date that is not an xsd:dateTime */
+    CRED_ERR_ISSUER = -22,             /* signing: the issuer is not the signer's */
+    CRED_ERR_ALREADY_SIGNED = -23,     /* signing: the credential already has a proof */
+    CRED_ERR_JWT = -24,                /* a malformed JWT */
+    CRED_ERR_JWT_ALG = -25,            /* a JWS algorithm other than RS256, ES256, EdDSA */
+    CRED_ERR_KEY_TYPE = -26,           /* the key does not suit the algorithm */
+    CRED_ERR_CONTEXT_MISMATCH = -27,   /* proof @context is not the start of the credential's */
     CRED_ERR_REVOKED = -28,            /* its status list says revoked */
     CRED_ERR_SUSPENDED = -29,          /* its status list says suspended */
     CRED_ERR_STATUS_UNAVAILABLE = -30, /* its status list is not at hand (offline, not pinned) */
-    CRED_ERR_STATUS_INVALID = -31, /* a malformed entry, or a list that is bad or not the issuer's */
+    CRED_ERR_STATUS_INVALID =
+        -31, /* a malformed entry, or a list that is bad or not the issuer's */
 };
 
 /* A stable lower-case name for CODE ("signature_invalid"), "ok" for 0. */

@@ -222,8 +222,8 @@ json_t *issuer_profile_json(const struct issuer_profile *p, const struct cred_si
     if (p->email[0])
         bad |= json_object_set_new(o, "email", json_string(p->email));
     if (p->image[0])
-        bad |= json_object_set_new(o, "image", json_pack("{s:s,s:s}", "id", p->image, "type",
-                                                         "Image"));
+        bad |= json_object_set_new(o, "image",
+                                   json_pack("{s:s,s:s}", "id", p->image, "type", "Image"));
     if (bad) {
         json_decref(o);
         return NULL;
@@ -255,10 +255,10 @@ static int add_method(void *ctx, const struct keystore_key *k)
      * they were active: not "revoked" or "expires", which would make
      * verifiers refuse what they signed while they were current.
      */
-    json_t *m = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s*}", "id", id, "type", "Multikey", "controller",
-                          b->controller, "publicKeyMultibase", k->public_key, "activeFrom",
-                          k->active_from, "activeUntil",
-                          k->active_until[0] ? k->active_until : NULL);
+    json_t *m =
+        json_pack("{s:s,s:s,s:s,s:s,s:s,s:s*}", "id", id, "type", "Multikey", "controller",
+                  b->controller, "publicKeyMultibase", k->public_key, "activeFrom", k->active_from,
+                  "activeUntil", k->active_until[0] ? k->active_until : NULL);
     if (!m || json_array_append_new(b->methods, m) ||
         json_array_append_new(b->assertion, json_string(id))) {
         b->failed = 1;
@@ -279,7 +279,10 @@ static int add_keys(struct store *db, json_t *doc, int64_t institution, int serv
 {
     struct doc_build b = {json_object_get(doc, "verificationMethod"),
                           json_object_get(doc, "assertionMethod"),
-                          json_string_value(json_object_get(doc, "id")), institution, server, 0};
+                          json_string_value(json_object_get(doc, "id")),
+                          institution,
+                          server,
+                          0};
     int err = keystore_list(db, institution, add_method, &b);
     return err || b.failed ? BADGE_ERR_STORE : BADGE_OK;
 }
@@ -312,8 +315,8 @@ int issuer_server_document(struct store *db, const char *base, json_t **out)
     json_t *aka = json_array();
     struct store_stmt *st;
     int err = doc && aka ? BADGE_OK : BADGE_ERR_NOMEM;
-    if (!err && store_prepare(db, "SELECT DISTINCT institution_id FROM credential_keys ORDER BY 1",
-                              &st))
+    if (!err &&
+        store_prepare(db, "SELECT DISTINCT institution_id FROM credential_keys ORDER BY 1", &st))
         err = BADGE_ERR_STORE;
     int64_t ids[1024];
     size_t n = 0;

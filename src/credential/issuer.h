@@ -94,7 +94,8 @@ json_t *issuer_profile_json(const struct issuer_profile *p, const struct cred_si
 int issuer_did_document(struct store *db, const char *base, int64_t institution, json_t **out)
     __attribute__((warn_unused_result));
 
-/* The server's did:web document (did:web:HOST): every institution's keys as #institution-N-key-K. */
+/* The server's did:web document (did:web:HOST): every institution's keys as #institution-N-key-K.
+ */
 int issuer_server_document(struct store *db, const char *base, json_t **out)
     __attribute__((warn_unused_result));
 

@@ -193,9 +193,9 @@ static int current(struct store *db, int64_t institution, char **sealed, int *nu
     return err;
 }
 
-int keystore_signer(struct store *db, const unsigned char seal_key[SEAL_KEY_BYTES],
-                    const char *dir, int64_t institution, struct cred_signer *out, int *number,
-                    int *created, char *why)
+int keystore_signer(struct store *db, const unsigned char seal_key[SEAL_KEY_BYTES], const char *dir,
+                    int64_t institution, struct cred_signer *out, int *number, int *created,
+                    char *why)
 {
     why[0] = 0;
     if (created)
@@ -243,8 +243,7 @@ int keystore_signer(struct store *db, const unsigned char seal_key[SEAL_KEY_BYTE
     cc_free(sealed);
     if (err) {
         snprintf(why, CRED_WHY_SIZE,
-                 "the key of institution %" PRId64
-                 " is sealed under another data directory's key",
+                 "the key of institution %" PRId64 " is sealed under another data directory's key",
                  institution);
         return err;
     }

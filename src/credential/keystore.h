@@ -26,7 +26,7 @@
 /* One key as the did:web document and the API show it. */
 struct keystore_key {
     int64_t institution;
-    int number;                                 /* the N of "#key-N" */
+    int number;                                /* the N of "#key-N" */
     char public_key[ED25519_MULTIKEY_LEN + 1]; /* publicKeyMultibase */
     char active_from[21];
     char active_until[21]; /* "" for the current key */
@@ -42,9 +42,9 @@ struct keystore_key {
  * (CRED_ERR_NOMEM also for storage failures, CRED_ERR_NOT_JSON for a damaged
  * key); WHY (CRED_WHY_SIZE bytes) says what.
  */
-int keystore_signer(struct store *db, const unsigned char seal_key[SEAL_KEY_BYTES],
-                    const char *dir, int64_t institution, struct cred_signer *out, int *number,
-                    int *created, char *why) __attribute__((warn_unused_result));
+int keystore_signer(struct store *db, const unsigned char seal_key[SEAL_KEY_BYTES], const char *dir,
+                    int64_t institution, struct cred_signer *out, int *number, int *created,
+                    char *why) __attribute__((warn_unused_result));
 
 /*
  * Rotates INSTITUTION's key: the current one stops being active now and a new

@@ -6,8 +6,7 @@
 
 /* Sorted by id (checked by the unit tests) for a binary search. */
 static const struct i18n_message messages[] = {
-    {"achievement_body",
-     {"Send the achievement as a JSON object.", "请以 JSON 对象提交成就。"}},
+    {"achievement_body", {"Send the achievement as a JSON object.", "请以 JSON 对象提交成就。"}},
     {"achievement_exists",
      {"An achievement for this competency at this level exists already.",
       "此能力在该水平上的成就已经存在。"}},
@@ -52,8 +51,7 @@ static const struct i18n_message messages[] = {
     {"award_evidence_url",
      {"The evidence link must be an http or https address of at most 1024 characters.",
       "证据链接须为不超过 1024 个字符的 http 或 https 地址。"}},
-    {"award_narrative",
-     {"The note may have at most 2000 characters.", "说明最多 2000 个字符。"}},
+    {"award_narrative", {"The note may have at most 2000 characters.", "说明最多 2000 个字符。"}},
     {"award_not_revoked", {"This badge is not revoked.", "此徽章未被撤销。"}},
     {"award_not_student",
      {"Badges are awarded to students of this college.", "徽章只能授予本校学生。"}},
@@ -70,9 +68,9 @@ static const struct i18n_message messages[] = {
     {"issuer_did_method",
      {"The identifier must be web, host or key.", "标识方式须为 web、host 或 key。"}},
     {"issuer_email",
-     {"Give an email address such as badges@college.edu.", "请填写电子邮箱，例如 badges@college.edu。"}},
-    {"issuer_name",
-     {"The name must have from 1 to 200 characters.", "名称须为 1 至 200 个字符。"}},
+     {"Give an email address such as badges@college.edu.",
+      "请填写电子邮箱，例如 badges@college.edu。"}},
+    {"issuer_name", {"The name must have from 1 to 200 characters.", "名称须为 1 至 200 个字符。"}},
     {"issuer_url",
      {"Give an http or https address of at most 1024 characters.",
       "请填写不超过 1024 个字符的 http 或 https 地址。"}},

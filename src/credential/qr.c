@@ -18,11 +18,12 @@ char *qr_svg(const char *text)
     int w = q->width, size = w + 8;
     struct buf b;
     buf_init(&b, 4u << 20);
-    int err = buf_addf(&b,
-                       "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
-                       "shape-rendering=\"crispEdges\" role=\"img\">"
-                       "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/><path fill=\"#000000\" d=\"",
-                       size, size, size, size);
+    int err =
+        buf_addf(&b,
+                 "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+                 "shape-rendering=\"crispEdges\" role=\"img\">"
+                 "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/><path fill=\"#000000\" d=\"",
+                 size, size, size, size);
     /* One path of unit squares: rows of dark modules as horizontal runs. */
     for (int y = 0; y < w && !err; y++)
         for (int x = 0; x < w && !err; x++) {

@@ -48,7 +48,7 @@ int resolver_pin_status_list(struct resolver *r, json_t *list, int64_t fetched_m
         return RESOLVER_ERR_NOMEM;
     json_t *entry = json_pack("{s:O,s:I}", "credential", list, "fetched", (json_int_t)fetched_ms);
     return entry && !json_array_append_new(r->status_lists, entry) ? RESOLVER_OK
-                                                                    : RESOLVER_ERR_NOMEM;
+                                                                   : RESOLVER_ERR_NOMEM;
 }
 
 int resolver_status_list(const struct resolver *r, const char *url, json_t **list,

@@ -50,9 +50,9 @@ int status_decode(const char *encoded, unsigned char **bits, size_t *n)
 
 /* The parts of a BitstringStatusListEntry. */
 struct status_entry {
-    char purpose[32];   /* "revocation", "suspension", ... */
+    char purpose[32];    /* "revocation", "suspension", ... */
     char list_url[1024]; /* statusListCredential */
-    uint64_t index;     /* statusListIndex */
+    uint64_t index;      /* statusListIndex */
 };
 
 /*

@@ -383,8 +383,7 @@ static int check_entry(struct cred_report *r, const struct status_entry *e,
         int suspended = strcmp(e->purpose, "suspension") == 0;
         report_fail(r, CRED_CHECK_STATUS, suspended ? CRED_ERR_SUSPENDED : CRED_ERR_REVOKED,
                     "%s: entry %llu of the status list %.200s is set",
-                    suspended ? "suspended" : "revoked", (unsigned long long)e->index,
-                    e->list_url);
+                    suspended ? "suspended" : "revoked", (unsigned long long)e->index, e->list_url);
     } else {
         rc = 0;
     }
@@ -481,8 +480,8 @@ json_t *cred_report_json(const struct cred_report *r)
     json_t *out = json_pack("{s:b,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "verified", r->error == 0,
                             "format", formats[r->format], "error", cred_error_name(r->error),
                             "issuer", r->issuer, "method", r->method, "algorithm", r->algorithm,
-                            "validFrom", r->valid_from, "validUntil", r->valid_until,
-                            "statusList", r->status_list, "statusFetched", fetched);
+                            "validFrom", r->valid_from, "validUntil", r->valid_until, "statusList",
+                            r->status_list, "statusFetched", fetched);
     if (!checks || !out || json_object_set(out, "checks", checks))
         goto fail;
     for (int i = 0; i < CRED_CHECK_COUNT; i++) {

@@ -92,7 +92,11 @@ static void bad_lists_are_refused(void **state)
 {
     unsigned char *bits;
     size_t n;
-    const char *bad[] = {"", "u", "zH4sI", "u!!!!", "uAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+    const char *bad[] = {"",
+                         "u",
+                         "zH4sI",
+                         "u!!!!",
+                         "uAAAAAAAAAAAAAAAAAAAAAAAAAAA",
                          /* zlib, not GZIP */ "ueJzLSM3JyQcABiwCFQ"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         assert_int_equal(status_decode(bad[i], &bits, &n), STATUS_ERR_INVALID);
@@ -202,12 +206,13 @@ static int teardown(void **state)
 static int64_t make_achievement(struct fixture *f, int rule_level, const char *items_json)
 {
     json_t *items = json_loads(items_json, 0, NULL);
-    json_t *in = json_pack("{s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:O}", "name", "en",
-                           "Care basics", "zh-CN", "护理基础", "description", "en", "d", "zh-CN",
-                           "描述", "criteria", "en", "c", "zh-CN", "标准", "alignments", items);
+    json_t *in = json_pack("{s:{s:s,s:s},s:{s:s,s:s},s:{s:s,s:s},s:O}", "name", "en", "Care basics",
+                           "zh-CN", "护理基础", "description", "en", "d", "zh-CN", "描述",
+                           "criteria", "en", "c", "zh-CN", "标准", "alignments", items);
     assert_non_null(in);
     if (rule_level)
-        json_object_set_new(in, "rule", json_pack("{s:i,s:O}", "level", rule_level, "items", items));
+        json_object_set_new(in, "rule",
+                            json_pack("{s:i,s:O}", "level", rule_level, "items", items));
     json_decref(items);
     json_t *out;
     struct badge_problem p = {0};
@@ -225,10 +230,10 @@ static void attain(struct fixture *f, const char *login, const char *item, int l
 {
     char obj[128];
     snprintf(obj, sizeof(obj), AWARD_ITEM_IRI "%s", item);
-    json_t *s = json_pack("{s:o,s:{s:s},s:{s:s,s:s},s:{s:{s:i}}}", "actor",
-                          xapi_user_agent(login, login), "verb", "id", AWARD_VERB_ATTAINED,
-                          "object", "objectType", "Activity", "id", obj, "result", "extensions",
-                          AWARD_EXT_LEVEL, level);
+    json_t *s =
+        json_pack("{s:o,s:{s:s},s:{s:s,s:s},s:{s:{s:i}}}", "actor", xapi_user_agent(login, login),
+                  "verb", "id", AWARD_VERB_ATTAINED, "object", "objectType", "Activity", "id", obj,
+                  "result", "extensions", AWARD_EXT_LEVEL, level);
     struct xapi_problem p;
     assert_int_equal(xapi_record(f->db, f->inst, s, id, &p), 0);
     json_decref(s);
@@ -344,8 +349,8 @@ static void rotation_keeps_old_credentials_verifiable(void **state)
 {
     struct fixture *f = *state;
     int64_t ach = make_achievement(f, 0, "[\"" ITEM_A "\"]");
-    struct award_request req = {.achievement = ach, .user = f->student, .awarded_by = f->teacher,
-                                .source = "manual"};
+    struct award_request req = {
+        .achievement = ach, .user = f->student, .awarded_by = f->teacher, .source = "manual"};
     struct badge_problem p = {0};
     int64_t old_award, new_award;
     assert_int_equal(award_issue(&f->ctx, f->inst, &req, 0, &old_award, &p), 0);
@@ -377,8 +382,8 @@ static void revocation_is_seen_by_the_verifier(void **state)
 {
     struct fixture *f = *state;
     int64_t ach = make_achievement(f, 0, "[\"" ITEM_A "\"]");
-    struct award_request req = {.achievement = ach, .user = f->student, .awarded_by = f->teacher,
-                                .source = "manual"};
+    struct award_request req = {
+        .achievement = ach, .user = f->student, .awarded_by = f->teacher, .source = "manual"};
     struct badge_problem p = {0};
     int64_t award;
     assert_int_equal(award_issue(&f->ctx, f->inst, &req, 0, &award, &p), 0);
@@ -397,8 +402,8 @@ static void revocation_is_seen_by_the_verifier(void **state)
     assert_int_equal(award_revoke(&f->ctx, f->inst, award, f->teacher, "it was hers", 0, &p), 0);
     assert_int_equal(verify_award(f, award, &rep), 0);
     cred_report_release(&rep);
-    assert_int_equal(count(f->db, "SELECT count(*) FROM audit_log WHERE action LIKE 'credential.%'"),
-                     2);
+    assert_int_equal(
+        count(f->db, "SELECT count(*) FROM audit_log WHERE action LIKE 'credential.%'"), 2);
     /* Offline without the list: unavailable, not passed. */
     json_t *a;
     assert_int_equal(award_get(f->db, f->inst, BASE, award, &a), 0);
@@ -424,13 +429,17 @@ static void revocation_is_seen_by_the_verifier(void **state)
 
 static void images_and_messages(void **state)
 {
-    assert_true(achievement_svg_ok("<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"1\"/></svg>"));
+    assert_true(
+        achievement_svg_ok("<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"1\"/></svg>"));
     assert_true(achievement_svg_ok("<?xml version=\"1.0\"?>\n<svg><g/></svg>"));
-    const char *bad[] = {"<svg><script>alert(1)</script></svg>", "<svg onload=\"x()\"></svg>",
-                         "<svg><a href=\"javascript:x()\">x</a></svg>", "<html></html>",
+    const char *bad[] = {"<svg><script>alert(1)</script></svg>",
+                         "<svg onload=\"x()\"></svg>",
+                         "<svg><a href=\"javascript:x()\">x</a></svg>",
+                         "<html></html>",
                          "<svg><image href=\"https://tracker.example/p.png\"/></svg>",
                          "<!DOCTYPE svg [<!ENTITY x \"y\">]><svg></svg>",
-                         "<svg><foreignObject></foreignObject></svg>", "<svg>"};
+                         "<svg><foreignObject></foreignObject></svg>",
+                         "<svg>"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         if (achievement_svg_ok(bad[i]))
             fail_msg("accepted %s", bad[i]);
@@ -471,8 +480,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(a_changed_rule_applies_to_what_was_attained, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(rotation_keeps_old_credentials_verifiable, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(rotation_keeps_old_credentials_verifiable, setup, teardown),
         cmocka_unit_test_setup_teardown(revocation_is_seen_by_the_verifier, setup, teardown),
         cmocka_unit_test(images_and_messages),
     };
