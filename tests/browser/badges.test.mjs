@@ -145,6 +145,8 @@ for (const lang of LANGS) {
         await page.click('#main [data-action="verify"]');
         await page.locator('#main .verify-banner[data-verified="false"]').waitFor();
         assert.equal(await page.locator('#main [data-check="signature"][data-result="failed"]').count(), 1);
+        // What a refused credential says is shown as it says it, not as the college defined it.
+        assert.ok((await page.locator('#main .achievement-view .card-title').innerText()).includes('Something else'));
         await check(page, `verify-tampered-${lang}-${size.width}`, `tampered, ${lang} ${size.width}`);
       } finally { await context.close(); }
     }

@@ -45,8 +45,9 @@ function alignmentItem(a) {
     cross.length ? h('div', { class: 'crosswalk' }, h('p', { class: 'hint' }, L('verify.crosswalk')), h('ul', cross)) : null);
 }
 
-function achievementCard(a) {
-  const ed = a.editions;
+/* Both editions of our own achievements, only for a credential that verified: else what it says. */
+function achievementCard(a, ok) {
+  const ed = ok ? a.editions : null;
   const text = (k) => (ed ? Lpick({ en: ed.en[k], 'zh-CN': ed['zh-CN'][k] }) : a[k] || '');
   const img = safeImage(a.image);
   return h('section', { class: 'card achievement-view' },
@@ -70,9 +71,9 @@ function renderResult(box, data, uuid) {
       h('p', ok ? L('verify.verified_body') : first ? explain(first.error) : L('verify.error.other'))));
   const parts = [banner];
   if (c) {
-    const issuer = c.issuer.names ? Lpick(c.issuer.names) : c.issuer.name || c.issuer.id;
+    const issuer = ok && c.issuer.names ? Lpick(c.issuer.names) : c.issuer.name || c.issuer.id;
     parts.push(card(L('verify.summary'), dl([
-      [L('verify.what'), c.kind === 'badge' && c.achievements[0] && c.achievements[0].editions
+      [L('verify.what'), ok && c.kind === 'badge' && c.achievements[0] && c.achievements[0].editions
         ? Lpick({ en: c.achievements[0].editions.en.name, 'zh-CN': c.achievements[0].editions['zh-CN'].name })
         : c.name || (c.achievements[0] && c.achievements[0].name) || ''],
       [L('verify.issued_to'), c.subject.name || c.subject.id || L('verify.unknown')],
@@ -84,7 +85,7 @@ function renderResult(box, data, uuid) {
       r.method ? [L('verify.key'), h('span', { class: 'mono break' }, r.method)] : null,
       r.statusFetched ? [L('verify.status_copy'), Ldate(r.statusFetched, { dateStyle: 'medium', timeStyle: 'short' })] : null,
     ])));
-    for (const a of c.achievements || []) parts.push(achievementCard(a));
+    for (const a of c.achievements || []) parts.push(achievementCard(a, ok));
   }
   parts.push(card(L('verify.checks'), h('ul', { class: 'check-list' }, r.checks.filter((x) => CHECKS.includes(x.check)).map(checkRow))));
   if (uuid) {
