@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 apt_packages=(
   build-essential cmake pkg-config clang clang-format libclang-rt-14-dev
   libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libsodium-dev
-  libcmocka-dev libssl-dev libcurl4-openssl-dev
+  libcmocka-dev libssl-dev libcurl4-openssl-dev zlib1g-dev libqrencode-dev
   chromium fonts-noto-cjk
   nginx-light wrk
   python3 curl ca-certificates

@@ -11,6 +11,7 @@ const struct cli_command cli_commands[] = {
      "usage: carecampus serve [--data DIR] [--listen ADDR:PORT] [--db sqlite:PATH]\n"
      "                        [--web-dir DIR] [--threads N] [--quiet] [--xapi-version V]\n"
      "                        [--forward-interval-ms MS] [--forward-retry-max-ms MS]\n"
+     "                        [--public-url URL]\n"
      "\n"
      "Serves CareCampus over HTTP. Stops gracefully on SIGTERM or SIGINT: no new\n"
      "connections, requests in flight finish (up to 10 s).\n"
@@ -27,7 +28,11 @@ const struct cli_command cli_commands[] = {
      "  --forward-interval-ms MS   how often statement forwarding looks for work, and the\n"
      "                      first wait after a failed delivery (default 1000)\n"
      "  --forward-retry-max-ms MS  the longest wait between failed deliveries, which\n"
-     "                      double until then (default 300000)\n",
+     "                      double until then (default 300000)\n"
+     "  --public-url URL    the address people and verifiers reach this server at, such as\n"
+     "                      https://campus.example.edu: credentials carry it for good (their\n"
+     "                      issuer did:web:campus.example.edu:institutions:ID, status list\n"
+     "                      URLs, verification links). Default: http://ADDR:PORT of --listen\n",
      cli_serve},
     {"init", "create the data directory and add an institution",
      "usage: carecampus init [--data DIR] [--db URL] --name-en TEXT --name-zh TEXT --country CC "
@@ -169,7 +174,9 @@ const struct cli_command cli_commands[] = {
      "printed), 2 a usage error.\n",
      cli_credential},
     {"verify", "verify a credential offline (embedded proof or VC-JWT)",
-     "usage: carecampus verify [--json] [--did-document FILE]... [--now TIME] FILE\n"
+     "usage: carecampus verify [--json] [--did-document FILE]... [--now TIME]\n"
+     "                         [--status-list FILE]... [--status-cache DIR [--refresh-status]]\n"
+     "                         FILE\n"
      "\n"
      "Verifies the credential in FILE (- reads standard input): JSON-LD with an\n"
      "eddsa-rdfc-2022 DataIntegrityProof, or a VC-JWT (RS256, ES256, EdDSA). Every\n"
@@ -179,6 +186,13 @@ const struct cli_command cli_commands[] = {
      "itself; for did:web or other issuers pin their DID or controller document(s)\n"
      "with --did-document (a document or an array of them; repeatable). --now checks\n"
      "the dates at another time; --json prints the report as JSON.\n"
+     "\n"
+     "Revocation (W3C Bitstring Status List): the status list a credential names must\n"
+     "be at hand, as a file given with --status-list (repeatable), or in a cache\n"
+     "directory (--status-cache DIR), which --refresh-status fills by fetching the lists\n"
+     "the credential names (the only thing this command ever fetches). The report says\n"
+     "which copy was used and how old it is; without one the status check fails\n"
+     "(status_unavailable).\n"
      "\n"
      "Exit status: 0 only when every check passed, 1 otherwise, 2 a usage error.\n",
      cli_verify},

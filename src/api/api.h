@@ -104,4 +104,29 @@ void api_xapi_forwarding_update(struct http_request *req);
 void api_xapi_forwarding_delete(struct http_request *req);
 void api_xapi_forwarding_retry(struct http_request *req);
 
+/* Credentials (api_credentials.c). */
+void api_did_server(struct http_request *req);
+void api_did_institution(struct http_request *req);
+void api_status_list(struct http_request *req);
+void api_public_credential(struct http_request *req);
+void api_public_credential_qr(struct http_request *req);
+void api_verify_post(struct http_request *req);
+void api_verify_stored(struct http_request *req);
+void api_issuer_route(struct http_request *req);
+void api_issuer_rotate(struct http_request *req);
+void api_achievements_list(struct http_request *req);
+void api_achievements_create(struct http_request *req);
+void api_achievements_generate(struct http_request *req);
+void api_achievements_get(struct http_request *req);
+void api_achievements_update(struct http_request *req);
+void api_awards_list(struct http_request *req);
+void api_awards_create(struct http_request *req);
+void api_awards_get(struct http_request *req);
+void api_awards_revoke(struct http_request *req);
+void api_awards_unrevoke(struct http_request *req);
+void api_awards_recertify(struct http_request *req);
+void api_me_badges(struct http_request *req);
+void api_me_clr(struct http_request *req);
+void api_me_transcript(struct http_request *req);
+
 #endif

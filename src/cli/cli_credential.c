@@ -3,17 +3,22 @@
  * engine at the command line, for engineers checking a canonical form or a
  * signature by hand and for verifying a credential offline.
  */
+#include <curl/curl.h>
 #include <errno.h>
 #include <getopt.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "credential/credential.h"
 #include "credential/keystore.h"
 #include "util/alloc.h"
 #include "util/json.h"
+#include "util/secret.h"
+#include "util/seal.h"
 #include "util/timeutil.h"
 #include "util/banned.h"
 
@@ -137,16 +142,22 @@ static int sign(int argc, char **argv)
         created = now;
     }
     const char *file = argv[optind];
-    struct store *db;
-    if (cli_open_institution("credential sign", data, db_url, institution, &db))
-        return CLI_FAIL;
-    store_close(&db);
     json_t *doc;
     if (read_json("credential sign", file, &doc))
         return CLI_FAIL;
+    struct store *db;
+    unsigned char seal_key[SEAL_KEY_BYTES];
+    if (cli_open_institution("credential sign", data, db_url, institution, &db)) {
+        json_decref(doc);
+        return CLI_FAIL;
+    }
     struct cred_signer signer;
-    char why[CRED_WHY_SIZE];
-    int err = keystore_signer(data, institution, &signer, NULL, why);
+    char why[CRED_WHY_SIZE] = "cannot read or create the data directory's key";
+    int err = seal_key_load(data, seal_key) ? CRED_ERR_NOMEM : CRED_OK;
+    if (!err)
+        err = keystore_signer(db, seal_key, data, institution, &signer, NULL, NULL, why);
+    sodium_memzero(seal_key, sizeof(seal_key));
+    store_close(&db);
     json_t *signed_doc = NULL;
     if (!err)
         err = cred_sign(doc, &signer, created, &signed_doc, why);
@@ -205,13 +216,171 @@ static int pin_file(struct resolver *r, const char *file)
     return CLI_OK;
 }
 
+/* The modification time of FILE in milliseconds, -1 when unknown. */
+static int64_t file_mtime_ms(const char *file)
+{
+    struct stat st;
+    if (stat(file, &st))
+        return -1;
+    return (int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000;
+}
+
+/* Pins the status list credential(s) of FILE, copied when the file was last written. */
+static int pin_status_file(struct resolver *r, const char *file)
+{
+    char *data;
+    size_t len;
+    if (read_input("verify", file, &data, &len))
+        return CLI_FAIL;
+    json_t *doc;
+    int err = json_read(data, len, CRED_MAX_DEPTH, 0, &doc);
+    cc_free(data);
+    if (err || (!json_is_object(doc) && !json_is_array(doc))) {
+        json_decref(doc);
+        fprintf(stderr, "carecampus verify: %s is not a status list credential\n", file);
+        return CLI_FAIL;
+    }
+    int64_t at = file_mtime_ms(file);
+    size_t n = json_is_array(doc) ? json_array_size(doc) : 1;
+    for (size_t i = 0; i < n && !err; i++)
+        err = resolver_pin_status_list(r, json_is_array(doc) ? json_array_get(doc, i) : doc, at);
+    json_decref(doc);
+    if (err) {
+        fprintf(stderr, "carecampus verify: %s holds a status list without an id\n", file);
+        return CLI_FAIL;
+    }
+    return CLI_OK;
+}
+
+/* The file of the status list URL in the cache directory DIR: its SHA-256 in hex, ".json". */
+static void cache_path(const char *dir, const char *url, char *out, size_t size)
+{
+    char hex[SECRET_SHA256_HEX_LEN + 1];
+    secret_sha256_hex(url, strlen(url), hex);
+    snprintf(out, size, "%s/%s.json", dir, hex);
+}
+
+/* The status lookup of --status-cache: a list copied into the directory earlier. */
+static int cache_lookup(void *arg, const char *url, json_t **list, int64_t *fetched_ms)
+{
+    char path[4200];
+    cache_path(arg, url, path, sizeof(path));
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return RESOLVER_ERR_NOT_FOUND;
+    char *data = cc_malloc(CRED_MAX_BYTES + 1);
+    size_t n = data ? fread(data, 1, CRED_MAX_BYTES + 1, f) : 0;
+    fclose(f);
+    if (!data || n > CRED_MAX_BYTES) {
+        cc_free(data);
+        return RESOLVER_ERR_INVALID;
+    }
+    int err = json_read(data, n, CRED_MAX_DEPTH, 1, list);
+    cc_free(data);
+    if (err)
+        return RESOLVER_ERR_INVALID;
+    *fetched_ms = file_mtime_ms(path);
+    return RESOLVER_OK;
+}
+
+static size_t take_body(char *p, size_t size, size_t n, void *arg)
+{
+    return buf_add(arg, p, size * n) ? 0 : size * n;
+}
+
+/* Fetches the status list URL into the cache directory DIR (a copy for offline use). */
+static int cache_fetch(const char *dir, const char *url)
+{
+    if (strncmp(url, "https://", 8) && strncmp(url, "http://", 7)) {
+        fprintf(stderr, "carecampus verify: %s is not an http(s) URL; not fetched\n", url);
+        return CLI_FAIL;
+    }
+    CURL *c = curl_easy_init();
+    if (!c)
+        return CLI_FAIL;
+    struct buf body;
+    buf_init(&body, CRED_MAX_BYTES);
+    long status = 0;
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, take_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 3L);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    CURLcode rc = curl_easy_perform(c);
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_cleanup(c);
+    json_t *doc = NULL;
+    int ok = rc == CURLE_OK && status == 200 &&
+             !json_read(body.data ? body.data : "", body.len, CRED_MAX_DEPTH, 1, &doc);
+    json_decref(doc);
+    if (!ok) {
+        fprintf(stderr, "carecampus verify: cannot fetch the status list %s (%s)\n", url,
+                rc != CURLE_OK ? curl_easy_strerror(rc) : "not a JSON document");
+        buf_release(&body);
+        return CLI_FAIL;
+    }
+    char path[4200], tmp[4300];
+    cache_path(dir, url, path, sizeof(path));
+    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+    FILE *f = fopen(tmp, "wb");
+    ok = f && fwrite(body.data, 1, body.len, f) == body.len;
+    if (f)
+        ok = fclose(f) == 0 && ok;
+    buf_release(&body);
+    if (!ok || rename(tmp, path)) {
+        fprintf(stderr, "carecampus verify: cannot write %s: %s\n", path, strerror(errno));
+        return CLI_FAIL;
+    }
+    return CLI_OK;
+}
+
+/* Fetches the status lists the credential in DATA names into the cache DIR. */
+static void refresh_cache(const char *dir, const char *data, size_t len)
+{
+    json_t *doc;
+    if (json_read(data, len, CRED_MAX_DEPTH, 1, &doc))
+        return; /* not JSON (a JWT): its payload names the lists; left to the verifier */
+    const json_t *cs = json_object_get(doc, "credentialStatus");
+    size_t n = json_is_array(cs) ? json_array_size(cs) : cs ? 1 : 0;
+    for (size_t i = 0; i < n; i++) {
+        const json_t *e = json_is_array(cs) ? json_array_get(cs, i) : cs;
+        const char *url = json_string_value(json_object_get(e, "statusListCredential"));
+        if (url && cache_fetch(dir, url) == CLI_OK)
+            fprintf(stderr, "carecampus verify: fetched %s\n", url);
+    }
+    json_decref(doc);
+}
+
+/* "2 h", "3 d": how long ago MS was, for people. */
+static void age_text(int64_t ms, int64_t now_ms, char *out, size_t size)
+{
+    int64_t s = (now_ms - ms) / 1000;
+    if (s < 0)
+        s = 0;
+    if (s < 120)
+        snprintf(out, size, "%lld s", (long long)s);
+    else if (s < 7200)
+        snprintf(out, size, "%lld min", (long long)(s / 60));
+    else if (s < 172800)
+        snprintf(out, size, "%lld h", (long long)(s / 3600));
+    else
+        snprintf(out, size, "%lld d", (long long)(s / 86400));
+}
+
 int cli_verify(int argc, char **argv)
 {
     static const struct option options[] = {{"json", no_argument, NULL, 'j'},
                                             {"did-document", required_argument, NULL, 'd'},
                                             {"now", required_argument, NULL, 'n'},
+                                            {"status-list", required_argument, NULL, 's'},
+                                            {"status-cache", required_argument, NULL, 'c'},
+                                            {"refresh-status", no_argument, NULL, 'r'},
                                             {NULL, 0, NULL, 0}};
-    int as_json = 0, c, rc = CLI_USAGE;
+    int as_json = 0, c, rc = CLI_USAGE, refresh = 0;
+    const char *cache = NULL;
     int64_t now_ms = time_now_ms();
     struct resolver resolver;
     resolver_init(&resolver);
@@ -225,6 +394,20 @@ int cli_verify(int argc, char **argv)
                 rc = CLI_FAIL;
                 goto done;
             }
+        } else if (c == 's') {
+            if (pin_status_file(&resolver, optarg)) {
+                rc = CLI_FAIL;
+                goto done;
+            }
+        } else if (c == 'c') {
+            struct stat st;
+            if (stat(optarg, &st) || !S_ISDIR(st.st_mode)) {
+                rc = cli_usage_error("verify", "--status-cache takes a directory that exists");
+                goto done;
+            }
+            cache = optarg;
+        } else if (c == 'r') {
+            refresh = 1;
         } else if (c == 'n') {
             if (time_parse_iso8601(optarg, &now_ms)) {
                 rc = cli_usage_error("verify", "--now takes a date-time like 2026-11-29T12:00:00Z");
@@ -239,11 +422,21 @@ int cli_verify(int argc, char **argv)
         rc = cli_usage_error("verify", "name one FILE to verify");
         goto done;
     }
+    if (refresh && !cache) {
+        rc = cli_usage_error("verify", "--refresh-status needs --status-cache DIR");
+        goto done;
+    }
     char *data;
     size_t len;
     if (read_input("verify", argv[optind], &data, &len)) {
         rc = CLI_FAIL;
         goto done;
+    }
+    if (cache) {
+        if (refresh)
+            refresh_cache(cache, data, len);
+        resolver.status_lookup = cache_lookup;
+        resolver.status_arg = (void *)cache;
     }
     struct cred_report report;
     int err = cred_verify(data, len, &resolver, now_ms, &report);
@@ -268,6 +461,15 @@ int cli_verify(int argc, char **argv)
             printf("valid from:  %s\n", report.valid_from);
         if (report.valid_until[0])
             printf("valid until: %s\n", report.valid_until);
+        if (report.status_list[0]) {
+            char at[25] = "unknown", age[32] = "";
+            if (report.status_fetched_ms >= 0) {
+                time_format_ms(report.status_fetched_ms, at);
+                age_text(report.status_fetched_ms, time_now_ms(), age, sizeof(age));
+            }
+            printf("status list: %s (copy of %s%s%s%s)\n", report.status_list, at,
+                   age[0] ? ", " : "", age, age[0] ? " old" : "");
+        }
         for (int i = 0; i < CRED_CHECK_COUNT; i++) {
             const struct cred_check_outcome *o = &report.checks[i];
             printf("  %-12s %-8s", cred_check_name((enum cred_check)i), results[o->result]);

@@ -9,6 +9,8 @@
 #include "auth/account.h"
 #include "checkoff/checkoff.h"
 #include "cli/cli.h"
+#include "credential/award_worker.h"
+#include "credential/issuer.h"
 #include "http/server.h"
 #include "util/log.h"
 #include "util/seal.h"
@@ -52,11 +54,13 @@ int cli_serve(int argc, char **argv)
                                             {"xapi-version", required_argument, NULL, 'x'},
                                             {"forward-interval-ms", required_argument, NULL, 'F'},
                                             {"forward-retry-max-ms", required_argument, NULL, 'R'},
+                                            {"public-url", required_argument, NULL, 'P'},
                                             {NULL, 0, NULL, 0}};
     const char *data = "./data", *listen = "127.0.0.1:8080", *db_url = NULL, *web_dir = NULL;
     unsigned threads = 0;
     enum xapi_version xapi_default = XAPI_V20;
     int64_t forward_interval = 1000, forward_retry_max = 300000;
+    const char *public_url = NULL;
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -97,6 +101,13 @@ int cli_serve(int argc, char **argv)
                 return cli_usage_error("serve", "--forward-retry-max-ms takes a number of "
                                                 "milliseconds from 1 to 86400000");
             break;
+        case 'P':
+            if (!issuer_base_ok(optarg))
+                return cli_usage_error("serve", "--public-url takes the address people reach this "
+                                                "server at, such as https://campus.example.edu "
+                                                "(http or https, no trailing slash)");
+            public_url = optarg;
+            break;
         default:
             return cli_usage_error("serve", "unknown option '%s'", argv[optind - 1]);
         }
@@ -110,6 +121,20 @@ int cli_serve(int argc, char **argv)
     if (forward_retry_max < forward_interval)
         return cli_usage_error("serve", "--forward-retry-max-ms must be at least "
                                         "--forward-interval-ms");
+    /*
+     * Credentials carry this address in their ids, issuer did:web and status
+     * list URLs for good: without --public-url, the listening address stands
+     * in, which suits a server on one machine only.
+     */
+    static char default_url[200];
+    if (!public_url) {
+        int any = strcmp(addr, "0.0.0.0") == 0 || strcmp(addr, "::") == 0;
+        snprintf(default_url, sizeof(default_url), "http://%s%s%s:%u",
+                 strchr(addr, ':') && !any ? "[" : "", any ? "localhost" : addr,
+                 strchr(addr, ':') && !any ? "]" : "", (unsigned)port);
+        public_url = default_url;
+        LOG_WARN("serve: no --public-url; credentials will name this server %s", public_url);
+    }
 
     struct store *db;
     if (cli_open(data, db_url, &db))
@@ -162,6 +187,12 @@ int cli_serve(int argc, char **argv)
         return CLI_FAIL;
     }
 
+    /* Badges awarded by rule from the statement log (src/credential/award_worker.h). */
+    struct award_worker *awards = NULL;
+    struct award_worker_options ao = {pool, seal_key, data, public_url, 500};
+    if (award_worker_start(&ao, &awards))
+        LOG_WARN("serve: cannot start the award worker; badges are not awarded by rule");
+
     struct http_server_options o = {.address = addr,
                                     .port = port,
                                     .threads = threads,
@@ -171,9 +202,13 @@ int cli_serve(int argc, char **argv)
                                     .nroutes = api_routes_count,
                                     .xapi_default = xapi_default,
                                     .seal_key = seal_key,
-                                    .forwarder = forwarder};
+                                    .forwarder = forwarder,
+                                    .public_url = public_url,
+                                    .data_dir = data,
+                                    .award_worker = awards};
     struct http_server *server;
     if (http_server_start(&o, &server)) {
+        award_worker_stop(&awards);
         xapi_forwarder_stop(&forwarder);
         store_pool_free(&pool);
         fprintf(stderr, "carecampus serve: cannot listen on %s\n", listen);
@@ -190,6 +225,7 @@ int cli_serve(int argc, char **argv)
     http_server_stop(&server, 10000);
     /* After the server: its handlers wake the forwarder until their last request is done. */
     xapi_forwarder_stop(&forwarder);
+    award_worker_stop(&awards);
     sodium_memzero(seal_key, sizeof(seal_key));
     store_pool_free(&pool);
     LOG_INFO("serve: stopped");

@@ -40,6 +40,10 @@ static const struct {
     {CRED_ERR_JWT_ALG, "unsupported_algorithm"},
     {CRED_ERR_KEY_TYPE, "key_type"},
     {CRED_ERR_CONTEXT_MISMATCH, "context_mismatch"},
+    {CRED_ERR_REVOKED, "revoked"},
+    {CRED_ERR_SUSPENDED, "suspended"},
+    {CRED_ERR_STATUS_UNAVAILABLE, "status_unavailable"},
+    {CRED_ERR_STATUS_INVALID, "status_invalid"},
 };
 
 const char *cred_error_name(int code)
@@ -53,7 +57,7 @@ const char *cred_error_name(int code)
 const char *cred_check_name(enum cred_check check)
 {
     static const char *const names[CRED_CHECK_COUNT] = {
-        "format", "contexts", "proof", "cryptosuite", "method", "signature", "dates",
+        "format", "contexts", "proof", "cryptosuite", "method", "signature", "dates", "status",
     };
     return (unsigned)check < CRED_CHECK_COUNT ? names[check] : "unknown";
 }

@@ -46,13 +46,18 @@ enum cred_error {
     CRED_ERR_SIGNATURE = -18, /* the signature does not verify: the data or the key changed */
     CRED_ERR_NOT_YET_VALID = -19,
     CRED_ERR_EXPIRED = -20,
-    CRED_ERR_DATE = -21,             /* a date that is not an xsd:dateTime */
-    CRED_ERR_ISSUER = -22,           /* signing: the issuer is not the signer's */
-    CRED_ERR_ALREADY_SIGNED = -23,   /* signing: the credential already has a proof */
-    CRED_ERR_JWT = -24,              /* a malformed JWT */
-    CRED_ERR_JWT_ALG = -25,          /* a JWS algorithm other than RS256, ES256, EdDSA */
-    CRED_ERR_KEY_TYPE = -26,         /* the key does not suit the algorithm */
-    CRED_ERR_CONTEXT_MISMATCH = -27, /* proof @context is not the start of the credential's */
+    CRED_ERR_DATE = -21,               /* a date that is not an xsd:dateTime */
+    CRED_ERR_ISSUER = -22,             /* signing: the issuer is not the signer's */
+    CRED_ERR_ALREADY_SIGNED = -23,     /* signing: the credential already has a proof */
+    CRED_ERR_JWT = -24,                /* a malformed JWT */
+    CRED_ERR_JWT_ALG = -25,            /* a JWS algorithm other than RS256, ES256, EdDSA */
+    CRED_ERR_KEY_TYPE = -26,           /* the key does not suit the algorithm */
+    CRED_ERR_CONTEXT_MISMATCH = -27,   /* proof @context is not the start of the credential's */
+    CRED_ERR_REVOKED = -28,            /* its status list says revoked */
+    CRED_ERR_SUSPENDED = -29,          /* its status list says suspended */
+    CRED_ERR_STATUS_UNAVAILABLE = -30, /* its status list is not at hand (offline, not pinned) */
+    CRED_ERR_STATUS_INVALID =
+        -31, /* a malformed entry, or a list that is bad or not the issuer's */
 };
 
 /* A stable lower-case name for CODE ("signature_invalid"), "ok" for 0. */
@@ -121,6 +126,7 @@ enum cred_check {
     CRED_CHECK_METHOD,    /* the verification method resolved and the issuer's */
     CRED_CHECK_SIGNATURE, /* the canonical form and the signature */
     CRED_CHECK_DATES,     /* validFrom / validUntil (issuanceDate, expirationDate; nbf, exp) */
+    CRED_CHECK_STATUS,    /* credentialStatus: not revoked or suspended in its status list */
     CRED_CHECK_COUNT
 };
 
@@ -151,6 +157,9 @@ struct cred_report {
     char method[RESOLVER_ID_MAX]; /* the verification method (JWT: the key id) */
     char algorithm[32];           /* "eddsa-rdfc-2022", "RS256"… */
     char valid_from[64], valid_until[64];
+    /* The status list consulted (the first, when there are several) and when it was copied. */
+    char status_list[1024];
+    int64_t status_fetched_ms; /* -1: unknown or no list */
 };
 
 /* The stable lower-case name of CHECK ("signature"). */
@@ -162,6 +171,11 @@ const char *cred_check_name(enum cred_check check);
  * (milliseconds since the epoch). Fills *REPORT (cred_report_release it)
  * with every check; returns 0 only when all passed, else the first failure
  * (as REPORT->error).
+ *
+ * The status check reads each BitstringStatusListEntry's list through
+ * resolver_status_list(); the list must verify (signature, dates) and be
+ * signed by the credential's issuer. A credential without credentialStatus
+ * passes it; one whose list is not at hand fails it (status_unavailable).
  */
 int cred_verify(const char *data, size_t len, const struct resolver *resolver, int64_t now_ms,
                 struct cred_report *report) __attribute__((warn_unused_result));
@@ -171,8 +185,9 @@ void cred_report_release(struct cred_report *report);
 
 /*
  * The report as JSON: {"verified", "format", "error", "issuer", "method",
- * "algorithm", "validFrom", "validUntil", "checks": [{"check", "result",
- * "error", "detail"}]}. NULL when out of memory.
+ * "algorithm", "validFrom", "validUntil", "statusList", "statusFetched"
+ * (ISO 8601, "" when unknown), "checks": [{"check", "result", "error",
+ * "detail"}]}. NULL when out of memory.
  */
 json_t *cred_report_json(const struct cred_report *report);
 

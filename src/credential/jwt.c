@@ -296,7 +296,8 @@ done:
     for (int i = 0; i < CRED_CHECK_COUNT; i++)
         if (r->checks[i].result == CRED_CHECK_FAILED)
             return r->error = r->checks[i].error;
-    for (int i = 0; i < CRED_CHECK_COUNT; i++)
+    /* The status check is cred_verify's, after this. */
+    for (int i = 0; i < CRED_CHECK_STATUS; i++)
         if (r->checks[i].result != CRED_CHECK_PASSED)
             return r->error = CRED_ERR_JWT;
     return r->error = CRED_OK;

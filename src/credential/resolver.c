@@ -18,12 +18,17 @@ void resolver_init(struct resolver *r)
     r->documents = NULL;
     r->lookup = NULL;
     r->lookup_arg = NULL;
+    r->status_lists = NULL;
+    r->status_lookup = NULL;
+    r->status_arg = NULL;
 }
 
 void resolver_release(struct resolver *r)
 {
     json_decref(r->documents);
     r->documents = NULL;
+    json_decref(r->status_lists);
+    r->status_lists = NULL;
 }
 
 int resolver_pin(struct resolver *r, json_t *doc)
@@ -33,6 +38,38 @@ int resolver_pin(struct resolver *r, json_t *doc)
     if (!r->documents && !(r->documents = json_array()))
         return RESOLVER_ERR_NOMEM;
     return json_array_append(r->documents, doc) ? RESOLVER_ERR_NOMEM : RESOLVER_OK;
+}
+
+int resolver_pin_status_list(struct resolver *r, json_t *list, int64_t fetched_ms)
+{
+    if (!json_is_object(list) || !json_is_string(json_object_get(list, "id")))
+        return RESOLVER_ERR_INVALID;
+    if (!r->status_lists && !(r->status_lists = json_array()))
+        return RESOLVER_ERR_NOMEM;
+    json_t *entry = json_pack("{s:O,s:I}", "credential", list, "fetched", (json_int_t)fetched_ms);
+    return entry && !json_array_append_new(r->status_lists, entry) ? RESOLVER_OK
+                                                                   : RESOLVER_ERR_NOMEM;
+}
+
+int resolver_status_list(const struct resolver *r, const char *url, json_t **list,
+                         int64_t *fetched_ms)
+{
+    *list = NULL;
+    *fetched_ms = -1;
+    size_t i;
+    const json_t *entry;
+    json_array_foreach (r ? r->status_lists : NULL, i, entry) {
+        json_t *doc = json_object_get(entry, "credential");
+        const char *id = json_string_value(json_object_get(doc, "id"));
+        if (id && strcmp(id, url) == 0) {
+            *list = json_incref(doc);
+            *fetched_ms = json_integer_value(json_object_get(entry, "fetched"));
+            return RESOLVER_OK;
+        }
+    }
+    if (r && r->status_lookup)
+        return r->status_lookup(r->status_arg, url, list, fetched_ms);
+    return RESOLVER_ERR_NOT_FOUND;
 }
 
 int resolver_did_key(const char *s, struct resolver_key *out)

@@ -12,6 +12,7 @@
 #define CC_CREDENTIAL_RESOLVER_H
 
 #include <jansson.h>
+#include <stdint.h>
 
 enum resolver_error {
     RESOLVER_OK = 0,
@@ -48,6 +49,16 @@ struct resolver {
      */
     int (*lookup)(void *arg, const char *method, struct resolver_key *out);
     void *lookup_arg;
+    /*
+     * Status list credentials (W3C Bitstring Status List) by URL: pinned ones
+     * ({"credential": the list, "fetched": milliseconds since the epoch}; owned),
+     * then the hook, which returns RESOLVER_OK with *LIST (a new reference) and
+     * *FETCHED_MS (when that copy was made), or RESOLVER_ERR_NOT_FOUND.
+     * Nothing is fetched from the network here.
+     */
+    json_t *status_lists;
+    int (*status_lookup)(void *arg, const char *url, json_t **list, int64_t *fetched_ms);
+    void *status_arg;
 };
 
 /* Sets up a resolver with no pinned documents and no hook. */
@@ -62,6 +73,22 @@ void resolver_release(struct resolver *r);
  * when it has no string id.
  */
 int resolver_pin(struct resolver *r, json_t *doc) __attribute__((warn_unused_result));
+
+/*
+ * Pins the status list credential LIST (its "id" is the URL credentials name
+ * it by), copied at FETCHED_MS (milliseconds since the epoch, -1 unknown).
+ * RESOLVER_ERR_INVALID when it has no string id.
+ */
+int resolver_pin_status_list(struct resolver *r, json_t *list, int64_t fetched_ms)
+    __attribute__((warn_unused_result));
+
+/*
+ * The status list credential of URL into *LIST (a new reference) and when it
+ * was copied into *FETCHED_MS: a pinned one, else the hook's.
+ * RESOLVER_ERR_NOT_FOUND when neither has it.
+ */
+int resolver_status_list(const struct resolver *r, const char *url, json_t **list,
+                         int64_t *fetched_ms) __attribute__((warn_unused_result));
 
 /*
  * Resolves METHOD into *OUT (resolver_key_release it). WHY (RESOLVER_WHY

@@ -14,6 +14,8 @@
 #include "credential/jwt.h"
 #include "credential/proof.h"
 #include "credential/report.h"
+#include "credential/status.h"
+#include "util/alloc.h"
 #include "util/json.h"
 #include "util/timeutil.h"
 #include "util/banned.h"
@@ -289,41 +291,22 @@ static int first_error(struct cred_report *r)
     return r->error = CRED_OK;
 }
 
-int cred_verify(const char *data, size_t len, const struct resolver *resolver, int64_t now_ms,
-                struct cred_report *r)
+/* The checks of a parsed credential DOC with embedded proofs, but its status. */
+static void verify_parsed(struct cred_report *r, const json_t *doc, const struct resolver *resolver,
+                          int64_t now_ms)
 {
-    memset(r, 0, sizeof(*r));
-    if (len > CRED_MAX_BYTES) {
-        report_fail(r, CRED_CHECK_FORMAT, CRED_ERR_TOO_LARGE,
-                    "the credential is larger than %d bytes", CRED_MAX_BYTES);
-        return first_error(r);
-    }
-    if (jwt_looks_like(data, len))
-        return jwt_verify(data, len, resolver, now_ms, r);
-    r->format = CRED_FORMAT_DATA_INTEGRITY;
-    json_t *doc;
-    int jerr = json_read(data, len, CRED_MAX_DEPTH, 1, &doc);
-    if (jerr) {
-        if (jerr == JSON_READ_TOO_DEEP)
-            report_fail(r, CRED_CHECK_FORMAT, CRED_ERR_TOO_LARGE,
-                        "the JSON nests more than %d levels", CRED_MAX_DEPTH);
-        else
-            report_fail(r, CRED_CHECK_FORMAT, CRED_ERR_NOT_JSON, "not a JSON object (nor a JWT)");
-        return first_error(r);
-    }
-    r->credential = doc;
     if (report_credential(r, doc))
-        return first_error(r);
+        return;
     report_dates(r, doc, now_ms, -1, -1);
     const json_t *proofs = json_object_get(doc, "proof");
     if (!proofs || (json_is_array(proofs) && !json_array_size(proofs))) {
         report_fail(r, CRED_CHECK_PROOF, CRED_ERR_NO_PROOF, "the credential has no proof");
-        return first_error(r);
+        return;
     }
-    json_t *unsecured = json_copy(doc);
+    json_t *unsecured = json_copy((json_t *)doc);
     if (!unsecured) {
         report_fail(r, CRED_CHECK_SIGNATURE, CRED_ERR_NOMEM, "out of memory");
-        return first_error(r);
+        return;
     }
     json_object_del(unsecured, "proof");
     size_t n = json_is_array(proofs) ? json_array_size(proofs) : 1;
@@ -331,6 +314,152 @@ int cred_verify(const char *data, size_t len, const struct resolver *resolver, i
         verify_proof(r, doc, unsecured, json_is_array(proofs) ? json_array_get(proofs, i) : proofs,
                      resolver);
     json_decref(unsecured);
+}
+
+/* The first failed check's name and detail, for saying why a status list is refused. */
+static const char *first_detail(const struct cred_report *r)
+{
+    for (int i = 0; i < CRED_CHECK_COUNT; i++)
+        if (r->checks[i].result == CRED_CHECK_FAILED)
+            return r->checks[i].detail;
+    return "";
+}
+
+/* One BitstringStatusListEntry E of the credential: 0 when its bit is clear, else reported. */
+static int check_entry(struct cred_report *r, const struct status_entry *e,
+                       const struct resolver *resolver, int64_t now_ms)
+{
+    json_t *list;
+    int64_t fetched;
+    int err = resolver_status_list(resolver, e->list_url, &list, &fetched);
+    if (err) {
+        if (err == RESOLVER_ERR_NOMEM)
+            report_fail(r, CRED_CHECK_STATUS, CRED_ERR_NOMEM, "out of memory");
+        else
+            report_fail(r, CRED_CHECK_STATUS, CRED_ERR_STATUS_UNAVAILABLE,
+                        "the status list %.300s is not at hand, so whether the credential was "
+                        "revoked is unknown (offline: give a copy of the list)",
+                        e->list_url);
+        return -1;
+    }
+    if (!r->status_list[0]) {
+        snprintf(r->status_list, sizeof(r->status_list), "%s", e->list_url);
+        r->status_fetched_ms = fetched;
+    }
+    struct cred_report lr;
+    memset(&lr, 0, sizeof(lr));
+    lr.format = CRED_FORMAT_DATA_INTEGRITY;
+    verify_parsed(&lr, list, resolver, now_ms);
+    report_pass(&lr, CRED_CHECK_STATUS);
+    first_error(&lr);
+    unsigned char *bits = NULL;
+    size_t n = 0;
+    const json_t *subject = json_object_get(list, "credentialSubject");
+    const char *purpose = json_string_value(json_object_get(subject, "statusPurpose"));
+    const char *list_issuer = report_issuer_id(list);
+    int rc = -1;
+    if (lr.error) {
+        report_fail(r, CRED_CHECK_STATUS, CRED_ERR_STATUS_INVALID,
+                    "the status list %.200s does not verify: %s (%.200s)", e->list_url,
+                    cred_error_name(lr.error), first_detail(&lr));
+    } else if (!list_issuer || strcmp(list_issuer, r->issuer) != 0) {
+        report_fail(r, CRED_CHECK_STATUS, CRED_ERR_STATUS_INVALID,
+                    "the status list %.200s was not issued by the credential's issuer",
+                    e->list_url);
+    } else if (!purpose || strcmp(purpose, e->purpose) != 0) {
+        report_fail(r, CRED_CHECK_STATUS, CRED_ERR_STATUS_INVALID,
+                    "the status list %.200s is not a %s list", e->list_url, e->purpose);
+    } else if ((err = status_decode(json_string_value(json_object_get(subject, "encodedList")),
+                                    &bits, &n))) {
+        report_fail(r, CRED_CHECK_STATUS,
+                    err == STATUS_ERR_NOMEM ? CRED_ERR_NOMEM : CRED_ERR_STATUS_INVALID,
+                    "the encodedList of %.200s is not a GZIP bitstring in multibase base64url",
+                    e->list_url);
+    } else if (e->index >= (uint64_t)n * 8) {
+        report_fail(r, CRED_CHECK_STATUS, CRED_ERR_STATUS_INVALID,
+                    "statusListIndex %llu is beyond the %zu entries of %.200s",
+                    (unsigned long long)e->index, n * 8, e->list_url);
+    } else if (status_bit_get(bits, (size_t)e->index)) {
+        int suspended = strcmp(e->purpose, "suspension") == 0;
+        report_fail(r, CRED_CHECK_STATUS, suspended ? CRED_ERR_SUSPENDED : CRED_ERR_REVOKED,
+                    "%s: entry %llu of the status list %.200s is set",
+                    suspended ? "suspended" : "revoked", (unsigned long long)e->index, e->list_url);
+    } else {
+        rc = 0;
+    }
+    cc_free(bits);
+    cred_report_release(&lr);
+    json_decref(list);
+    return rc;
+}
+
+/* The status check of the credential VC (W3C Bitstring Status List). */
+static void report_status(struct cred_report *r, const json_t *vc, const struct resolver *resolver,
+                          int64_t now_ms)
+{
+    struct cred_check_outcome *c = &r->checks[CRED_CHECK_STATUS];
+    const json_t *cs = json_object_get(vc, "credentialStatus");
+    if (!cs) {
+        report_pass(r, CRED_CHECK_STATUS);
+        snprintf(c->detail, sizeof(c->detail),
+                 "the credential has no credentialStatus: its issuer cannot revoke it");
+        return;
+    }
+    size_t n = json_is_array(cs) ? json_array_size(cs) : 1, checked = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct status_entry e;
+        char why[160];
+        int kind = status_entry_read(json_is_array(cs) ? json_array_get(cs, i) : cs, &e, why);
+        if (kind < 0) {
+            report_fail(r, CRED_CHECK_STATUS, CRED_ERR_STATUS_INVALID, "%s", why);
+            return;
+        }
+        /* Other kinds of status, and purposes such as "message", say nothing of validity. */
+        if (kind == 0 || (strcmp(e.purpose, "revocation") && strcmp(e.purpose, "suspension")))
+            continue;
+        if (check_entry(r, &e, resolver, now_ms))
+            return;
+        checked++;
+    }
+    report_pass(r, CRED_CHECK_STATUS);
+    if (checked)
+        snprintf(c->detail, sizeof(c->detail), "not revoked according to %.200s", r->status_list);
+    else
+        snprintf(c->detail, sizeof(c->detail), "no revocation or suspension list to check");
+}
+
+int cred_verify(const char *data, size_t len, const struct resolver *resolver, int64_t now_ms,
+                struct cred_report *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->status_fetched_ms = -1;
+    if (len > CRED_MAX_BYTES) {
+        report_fail(r, CRED_CHECK_FORMAT, CRED_ERR_TOO_LARGE,
+                    "the credential is larger than %d bytes", CRED_MAX_BYTES);
+        return first_error(r);
+    }
+    if (jwt_looks_like(data, len)) {
+        /* Its result is the report's, made complete by the status check below. */
+        if (jwt_verify(data, len, resolver, now_ms, r) == CRED_ERR_NOMEM)
+            return first_error(r);
+    } else {
+        r->format = CRED_FORMAT_DATA_INTEGRITY;
+        json_t *doc;
+        int jerr = json_read(data, len, CRED_MAX_DEPTH, 1, &doc);
+        if (jerr) {
+            if (jerr == JSON_READ_TOO_DEEP)
+                report_fail(r, CRED_CHECK_FORMAT, CRED_ERR_TOO_LARGE,
+                            "the JSON nests more than %d levels", CRED_MAX_DEPTH);
+            else
+                report_fail(r, CRED_CHECK_FORMAT, CRED_ERR_NOT_JSON,
+                            "not a JSON object (nor a JWT)");
+            return first_error(r);
+        }
+        r->credential = doc;
+        verify_parsed(r, doc, resolver, now_ms);
+    }
+    if (r->credential && r->checks[CRED_CHECK_CONTEXTS].result == CRED_CHECK_PASSED)
+        report_status(r, r->credential, resolver, now_ms);
     return first_error(r);
 }
 
@@ -345,10 +474,14 @@ json_t *cred_report_json(const struct cred_report *r)
     static const char *const results[] = {"not_run", "passed", "failed"};
     static const char *const formats[] = {"unknown", "data_integrity", "jwt"};
     json_t *checks = json_array();
-    json_t *out = json_pack("{s:b,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "verified", r->error == 0,
+    char fetched[25] = "";
+    if (r->status_fetched_ms >= 0)
+        time_format_ms(r->status_fetched_ms, fetched);
+    json_t *out = json_pack("{s:b,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "verified", r->error == 0,
                             "format", formats[r->format], "error", cred_error_name(r->error),
                             "issuer", r->issuer, "method", r->method, "algorithm", r->algorithm,
-                            "validFrom", r->valid_from, "validUntil", r->valid_until);
+                            "validFrom", r->valid_from, "validUntil", r->valid_until, "statusList",
+                            r->status_list, "statusFetched", fetched);
     if (!checks || !out || json_object_set(out, "checks", checks))
         goto fail;
     for (int i = 0; i < CRED_CHECK_COUNT; i++) {

@@ -21,6 +21,7 @@ struct http_route;
 struct store_pool;
 struct auth_ratelimit;
 struct xapi_forwarder;
+struct award_worker;
 
 /* What handlers share: set up by the server, read by handlers through req->ctx. */
 struct http_context {
@@ -33,6 +34,10 @@ struct http_context {
     enum xapi_version xapi_default; /* what an xAPI reply says when the request named no version */
     const unsigned char *seal_key;  /* seals stored credentials (util/seal.h); NULL: none */
     struct xapi_forwarder *forwarder; /* woken when forwarding targets change; may be NULL */
+    /* Credentials: the public base URL ids and did:web derive from, the data directory. */
+    const char *public_url;
+    const char *data_dir;
+    struct award_worker *award_worker; /* woken when rules change; may be NULL */
 };
 
 enum http_method {

@@ -59,11 +59,17 @@ static int is_xapi(const char *path)
     return strncmp(path, "/xapi/", 6) == 0 || strcmp(path, "/xapi") == 0;
 }
 
-/* /api/ (the app), /xapi/ (the LRS) and /ims/ (1EdTech services such as the CASE provider). */
+/*
+ * /api/ (the app), /xapi/ (the LRS), /ims/ (1EdTech services such as the CASE
+ * provider), and the public documents of credentials: did:web documents
+ * (/.well-known/did.json, /institutions/ID/did.json) and status lists
+ * (/credentials/status/...).
+ */
 static int is_api(const char *path)
 {
     return strncmp(path, "/api/", 5) == 0 || strcmp(path, "/api") == 0 || is_xapi(path) ||
-           strncmp(path, "/ims/", 5) == 0;
+           strncmp(path, "/ims/", 5) == 0 || strcmp(path, "/.well-known/did.json") == 0 ||
+           strncmp(path, "/institutions/", 14) == 0 || strncmp(path, "/credentials/", 13) == 0;
 }
 
 static void allow_header(struct http_request *req, unsigned allowed)
@@ -467,6 +473,9 @@ int http_server_start(const struct http_server_options *o, struct http_server **
     s->ctx.xapi_default = o->xapi_default ? o->xapi_default : XAPI_V20;
     s->ctx.seal_key = o->seal_key;
     s->ctx.forwarder = o->forwarder;
+    s->ctx.public_url = o->public_url;
+    s->ctx.data_dir = o->data_dir;
+    s->ctx.award_worker = o->award_worker;
     s->ctx.login_by_account = auth_ratelimit_new(5, 15 * 60);
     s->ctx.login_by_address = auth_ratelimit_new(20, 15 * 60);
     if (!s->ctx.login_by_account || !s->ctx.login_by_address || http_static_init())

@@ -23,6 +23,9 @@ struct http_server_options {
     enum xapi_version xapi_default;   /* 0: 2.0 */
     const unsigned char *seal_key;    /* for handlers that store credentials (util/seal.h) */
     struct xapi_forwarder *forwarder; /* statement forwarding, woken by its handlers; may be NULL */
+    const char *public_url; /* the base of credential ids and did:web (serve --public-url) */
+    const char *data_dir;   /* the data directory */
+    struct award_worker *award_worker; /* badges by rule, woken by its handlers; may be NULL */
 };
 
 struct http_server;

@@ -128,7 +128,7 @@ describe('carecampus credential and verify', () => {
     // ...and verifies with the CLI.
     const v = verify(file('signed.json', signed));
     assert.equal(v.status, 0, JSON.stringify(v.report));
-    assert.deepEqual(v.report.checks.map((c) => c.result), Array(7).fill('passed'));
+    assert.deepEqual(v.report.checks.map((c) => c.result), Array(8).fill('passed'));
   });
 
   test('the independent verifier also refuses what the CLI refuses', async () => {

@@ -35,6 +35,9 @@
 #include "util/alloc.h"
 #include "util/json.h"
 #include "util/timeutil.h"
+#include "util/seal.h"
+#include "auth/account.h"
+#include "store/store.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 #define NOW_2026   1795000000000LL /* 2026-11-18, after every validFrom below */
@@ -875,31 +878,77 @@ static void keystore_keeps_one_key_per_institution(void **state)
 {
     char dir[] = "/tmp/cc-credential-XXXXXX";
     assert_non_null(mkdtemp(dir));
+    struct store *db;
+    assert_int_equal(store_open("sqlite::memory:", &db), 0);
+    assert_int_equal(store_migrate(db), 0);
+    int64_t i1, i2, i3;
+    struct auth_problem ap;
+    assert_int_equal(auth_institution_create(db, "One", "一", "CN", &i1, &ap), 0);
+    assert_int_equal(auth_institution_create(db, "Two", "二", "US", &i2, &ap), 0);
+    assert_int_equal(auth_institution_create(db, "Three", "三", "US", &i3, &ap), 0);
+    unsigned char key[SEAL_KEY_BYTES];
+    assert_int_equal(seal_key_load(dir, key), 0);
     struct cred_signer a, b, c;
     char why[CRED_WHY_SIZE];
-    int created;
-    assert_int_equal(keystore_signer(dir, 1, &a, &created, why), 0);
+    int created, number;
+    assert_int_equal(keystore_signer(db, key, dir, i1, &a, &number, &created, why), 0);
     assert_true(created);
-    assert_int_equal(keystore_signer(dir, 1, &b, &created, why), 0);
+    assert_int_equal(number, 1);
+    assert_int_equal(keystore_signer(db, key, dir, i1, &b, &number, &created, why), 0);
     assert_false(created);
     assert_string_equal(a.issuer, b.issuer);
     assert_memory_equal(a.secret_key, b.secret_key, sizeof(a.secret_key));
-    assert_int_equal(keystore_signer(dir, 2, &c, &created, why), 0);
+    assert_int_equal(keystore_signer(db, key, dir, i2, &c, NULL, NULL, why), 0);
     assert_string_not_equal(a.issuer, c.issuer);
-    char path[512];
-    snprintf(path, sizeof(path), "%s/" KEYSTORE_DIR "/institution-1.json", dir);
-    struct stat st;
-    assert_int_equal(stat(path, &st), 0);
-    assert_int_equal(st.st_mode & 077, 0);
-    /* The seed is sealed: the file does not hold it in the clear. */
-    FILE *f = fopen(path, "r");
-    char text[4096] = "";
-    size_t n = fread(text, 1, sizeof(text) - 1, f);
-    text[n] = 0;
-    fclose(f);
+    /* The seed is sealed: the table does not hold it in the clear. */
+    struct store_stmt *st;
+    assert_int_equal(store_prepare(db, "SELECT seed_sealed FROM credential_keys", &st), 0);
     char seed_hex[65];
     sodium_bin2hex(seed_hex, sizeof(seed_hex), a.secret_key, 32);
-    assert_null(strstr(text, seed_hex));
+    while (store_step(st) == STORE_ROW)
+        assert_null(strstr(store_col_text(st, 0), seed_hex));
+    store_finish(st);
+    /* A key file of an earlier version is imported as key-1. */
+    unsigned char seed[32];
+    randombytes_buf(seed, sizeof(seed));
+    struct cred_signer legacy;
+    cred_signer_from_seed(&legacy, seed);
+    char hex[65], mk[ED25519_MULTIKEY_LEN + 1], path[512];
+    sodium_bin2hex(hex, sizeof(hex), seed, sizeof(seed));
+    ed25519_multikey(legacy.public_key, mk);
+    char *sealed;
+    assert_int_equal(seal_encrypt(key, hex, &sealed), 0);
+    snprintf(path, sizeof(path), "%s/" KEYSTORE_DIR, dir);
+    assert_int_equal(mkdir(path, 0700), 0);
+    snprintf(path, sizeof(path), "%s/" KEYSTORE_DIR "/institution-%lld.json", dir, (long long)i3);
+    FILE *f = fopen(path, "w");
+    fprintf(f,
+            "{\"institution\": %lld, \"type\": \"Ed25519\", \"created\": "
+            "\"2026-01-02T03:04:05Z\", \"publicKeyMultibase\": \"%s\", \"seed\": \"%s\"}",
+            (long long)i3, mk, sealed);
+    fclose(f);
+    cc_free(sealed);
+    struct cred_signer d;
+    assert_int_equal(keystore_signer(db, key, dir, i3, &d, &number, &created, why), 0);
+    assert_true(created);
+    assert_string_equal(d.issuer, legacy.issuer);
+    struct keystore_key k;
+    assert_int_equal(keystore_get(db, i3, 1, &k), 0);
+    assert_string_equal(k.active_from, "2026-01-02T03:04:05Z");
+    /* Rotation: a new current key; the old one stays, ended. */
+    int next;
+    assert_int_equal(keystore_rotate(db, key, i1, &next, why), 0);
+    assert_int_equal(next, 2);
+    assert_int_equal(keystore_signer(db, key, dir, i1, &b, &number, NULL, why), 0);
+    assert_int_equal(number, 2);
+    assert_string_not_equal(a.issuer, b.issuer);
+    assert_int_equal(keystore_get(db, i1, 1, &k), 0);
+    assert_true(k.active_until[0] != 0);
+    ed25519_multikey(a.public_key, mk);
+    assert_int_equal(keystore_signer_of(db, key, i1, mk, &c, &number), 0);
+    assert_int_equal(number, 1);
+    assert_memory_equal(a.secret_key, c.secret_key, sizeof(a.secret_key));
+    store_close(&db);
     char cmd[600];
     snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
     assert_int_equal(system(cmd), 0);

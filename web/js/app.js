@@ -30,13 +30,20 @@ const ROUTES = [
   { re: /^\/frameworks\/items\/([0-9a-f-]{36})$/, page: 'frameworks', roles: ALL, keys: ['item'] },
   { re: /^\/frameworks\/([0-9a-f-]{36})$/, page: 'frameworks', roles: ALL, keys: ['id'] },
   { re: /^\/alignments$/, page: 'alignments', roles: ['admin'] },
+  // Credentials: public verification (no login), a student's badges, teachers' achievements.
+  { re: /^\/verify$/, page: 'verify', public: true, anonymous: true },
+  { re: /^\/verify\/([0-9a-f-]{36})$/, page: 'verify', public: true, anonymous: true, keys: ['uuid'] },
+  { re: /^\/badges$/, page: 'badges', roles: ['student'] },
+  { re: /^\/badges\/transcript$/, page: 'transcript', roles: ['student'] },
+  { re: /^\/achievements$/, page: 'badges-admin', roles: ['admin', 'teacher'] },
+  { re: /^\/achievements\/(\d+)$/, page: 'badges-admin', roles: ['admin', 'teacher'], keys: ['id'] },
 ];
 
 const NAV = {
-  admin: [['/users', 'nav.users'], ['/classes', 'nav.classes'], ['/checkoffs', 'nav.checkoffs'], ['/lrs/statements', 'nav.learning_records'], ['/lrs/clients', 'nav.lrs_clients'], ['/frameworks', 'nav.frameworks'], ['/alignments', 'nav.alignments'], ['/profile', 'nav.profile']],
-  teacher: [['/classes', 'nav.my_classes'], ['/checkoffs', 'nav.checkoffs'], ['/lrs/statements', 'nav.learning_records'], ['/frameworks', 'nav.frameworks'], ['/profile', 'nav.profile']],
-  student: [['/checkoffs/mine', 'nav.my_checkoffs'], ['/frameworks', 'nav.frameworks'], ['/profile', 'nav.profile']],
-  verifier: [['/frameworks', 'nav.frameworks'], ['/profile', 'nav.profile']],
+  admin: [['/users', 'nav.users'], ['/classes', 'nav.classes'], ['/checkoffs', 'nav.checkoffs'], ['/lrs/statements', 'nav.learning_records'], ['/lrs/clients', 'nav.lrs_clients'], ['/frameworks', 'nav.frameworks'], ['/alignments', 'nav.alignments'], ['/achievements', 'nav.achievements'], ['/profile', 'nav.profile']],
+  teacher: [['/classes', 'nav.my_classes'], ['/checkoffs', 'nav.checkoffs'], ['/lrs/statements', 'nav.learning_records'], ['/frameworks', 'nav.frameworks'], ['/achievements', 'nav.achievements'], ['/profile', 'nav.profile']],
+  student: [['/checkoffs/mine', 'nav.my_checkoffs'], ['/frameworks', 'nav.frameworks'], ['/badges', 'nav.badges'], ['/profile', 'nav.profile']],
+  verifier: [['/frameworks', 'nav.frameworks'], ['/verify', 'nav.verify'], ['/profile', 'nav.profile']],
 };
 
 export function landingPath(user) {
@@ -264,7 +271,8 @@ async function render() {
   if (state.cleanup) { try { state.cleanup(); } catch { /* ignore */ } state.cleanup = null; }
 
   if (path === '/') { navigate(s ? landingPath(s.user) : '/login', { replace: true }); return; }
-  if (!s && path !== '/login') {
+  const open = ROUTES.find((r) => r.anonymous && r.re.test(path)); // pages anyone may see, logged in or not
+  if (!s && path !== '/login' && !open) {
     state.nextAfterLogin = path + location.search;
     navigate('/login', { replace: true });
     return;
