@@ -7,6 +7,7 @@
 #include "api/api.h"
 #include "auth/account.h"
 #include "cli/cli.h"
+#include "competency/mastery.h"
 #include "http/server.h"
 #include "util/log.h"
 #include "util/banned.h"
@@ -127,6 +128,10 @@ int cli_serve(int argc, char **argv)
     }
     if (log_flush_start())
         LOG_WARN("serve: the log is written line by line");
+    /* Mastery follows the statement log in its own thread (docs/mastery.md). */
+    struct mastery_worker *mastery = NULL;
+    if (mastery_worker_start(pool, 200, &mastery))
+        LOG_WARN("serve: cannot start the mastery worker; mastery is not kept up to date");
     fprintf(stderr, "listening on http://%s%s%s:%u\n", strchr(addr, ':') ? "[" : "", addr,
             strchr(addr, ':') ? "]" : "", http_server_port(server));
 
@@ -134,6 +139,13 @@ int cli_serve(int argc, char **argv)
     sigwait(&stop, &sig);
     LOG_INFO("serve: stopping (signal %d)", sig);
     http_server_stop(&server, 10000);
+    if (mastery) {
+        int64_t processed, busy_ms;
+        mastery_worker_stats(mastery, &processed, &busy_ms);
+        mastery_worker_stop(&mastery);
+        LOG_INFO("serve: mastery worker stopped after %lld statements (busy %lld ms)",
+                 (long long)processed, (long long)busy_ms);
+    }
     store_pool_free(&pool);
     LOG_INFO("serve: stopped");
     log_flush_stop();
