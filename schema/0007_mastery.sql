@@ -28,9 +28,10 @@ CREATE TABLE mastery_learners (
 
 -- The level of a learner in one CFItem, and the additive aggregates it is
 -- computed from: the item's own evidence (evidence, scored, passed,
--- score_sum in thousandths) and its children's levels (child_sum,
--- child_started: how many children are above 0). changed_seq: the statement
--- that last changed the level.
+-- score_sum in thousandths), its newest scored results (recent:
+-- "at:seq:score:passed" newest first, comma-separated, at most 3) and its
+-- children's levels (child_sum, child_started: how many children are above
+-- 0). changed_seq: the statement that last changed the level.
 CREATE TABLE mastery_levels (
     learner_id     INTEGER NOT NULL REFERENCES mastery_learners (id) ON DELETE CASCADE,
     item           TEXT NOT NULL,
@@ -41,32 +42,36 @@ CREATE TABLE mastery_levels (
     scored         INTEGER NOT NULL,
     passed         INTEGER NOT NULL,
     score_sum      INTEGER NOT NULL,
+    recent         TEXT NOT NULL,
     child_sum      INTEGER NOT NULL,
     child_started  INTEGER NOT NULL,
     changed_seq    INTEGER NOT NULL,
     PRIMARY KEY (learner_id, item)
 );
 
--- Which statements count for which item: one row per learner, item and
--- statement. at is the statement's timestamp (ms since the epoch): the most
--- recent results are those with the latest (at, seq). score is in thousandths,
--- NULL for a statement without a result to score (it shows the learner has
--- begun). via: the statement names the item (direct), its activity is aligned
--- to it (alignment), or it counts for via_item, an exactMatchOf of this one
--- (crosswalk).
+-- Which statements count for which item: one row per statement and item,
+-- the statement's actor being the learner. at is the statement's timestamp
+-- (ms since the epoch): the most recent results are those with the latest
+-- (at, seq). score is in thousandths, NULL for a statement without a result
+-- to score (it shows the learner has begun). via: the statement names the
+-- item (direct), its activity is aligned to it (alignment), or it counts for
+-- via_item, an exactMatchOf of this one (crosswalk).
+--
+-- Rows are added in store order, so the one index (the key, by seq) only ever
+-- grows at its end; a learner's evidence is found through the LRS's index of
+-- statements by agent (xapi_statement_agents).
 CREATE TABLE mastery_evidence (
-    learner_id     INTEGER NOT NULL REFERENCES mastery_learners (id) ON DELETE CASCADE,
-    item           TEXT NOT NULL,
-    at             INTEGER NOT NULL,
     seq            INTEGER NOT NULL REFERENCES xapi_statements (seq) ON DELETE CASCADE,
+    item           TEXT NOT NULL,
+    learner_id     INTEGER NOT NULL REFERENCES mastery_learners (id) ON DELETE CASCADE,
     institution_id INTEGER NOT NULL,
+    at             INTEGER NOT NULL,
     score          INTEGER,
     passed         INTEGER NOT NULL,
     via            TEXT NOT NULL CHECK (via IN ('direct', 'alignment', 'crosswalk')),
     via_item       TEXT,
-    PRIMARY KEY (learner_id, item, at, seq)
+    PRIMARY KEY (seq, item)
 );
-CREATE INDEX mastery_evidence_by_seq ON mastery_evidence (seq);
 
 -- Level changes waiting to be published as xAPI statements (written in the
 -- transaction that changed the level, recorded through xapi_record()

@@ -1,5 +1,6 @@
 #include "competency/evidence.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "util/banned.h"
@@ -96,6 +97,37 @@ int mastery_window_add(struct mastery_window *w, const struct mastery_result *r)
     w->r[pos] = *r;
     w->n = keep + 1;
     return 1;
+}
+
+void mastery_window_format(const struct mastery_window *w, char *out, size_t size)
+{
+    size_t len = 0;
+    if (!size)
+        return;
+    out[0] = 0;
+    for (int i = 0; i < w->n && len < size; i++) {
+        int n =
+            snprintf(out + len, size - len, "%s%lld:%lld:%d:%d", i ? "," : "",
+                     (long long)w->r[i].at, (long long)w->r[i].seq, w->r[i].score, w->r[i].passed);
+        if (n < 0)
+            break;
+        len += (size_t)n;
+    }
+}
+
+void mastery_window_parse(const char *s, struct mastery_window *w)
+{
+    memset(w, 0, sizeof(*w));
+    while (s && *s && w->n < MASTERY_WINDOW) {
+        long long at, seq;
+        int score, passed, used = 0;
+        if (sscanf(s, "%lld:%lld:%d:%d%n", &at, &seq, &score, &passed, &used) != 4)
+            break;
+        w->r[w->n++] = (struct mastery_result){at, seq, score, passed};
+        s += used;
+        if (*s == ',')
+            s++;
+    }
 }
 
 int mastery_window_has(const struct mastery_window *w, int64_t at, int64_t seq)

@@ -8,6 +8,7 @@
 #define CC_COMPETENCY_EVIDENCE_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Levels: 0 not started, 1 beginning, 2 developing, 3 proficient, 4 mastered. */
@@ -83,6 +84,15 @@ struct mastery_window {
 
 /* Adds R to W if it is among the MASTERY_WINDOW newest; returns 1 when W changed. */
 int mastery_window_add(struct mastery_window *w, const struct mastery_result *r);
+
+/* The text form of a window ("at:seq:score:passed" newest first, comma-separated) fits in this. */
+#define MASTERY_WINDOW_TEXT (MASTERY_WINDOW * 64)
+
+/* Writes W in its text form into OUT (SIZE bytes, MASTERY_WINDOW_TEXT suffice). */
+void mastery_window_format(const struct mastery_window *w, char *out, size_t size);
+
+/* Reads the text form S into W; what does not parse ends it. */
+void mastery_window_parse(const char *s, struct mastery_window *w);
 
 /* Is (AT, SEQ) one of W's results? */
 int mastery_window_has(const struct mastery_window *w, int64_t at, int64_t seq);

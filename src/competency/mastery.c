@@ -1,12 +1,15 @@
 /*
  * The mastery engine: a fold over the statement log (see mastery.h and
- * docs/mastery.md). One call works through batches, each a transaction:
+ * docs/mastery.md). One call works through batches, each in two steps:
  *
- *   lock the cursor row; check the inputs; for each statement after the
- *   cursor (store order): score it, find its items, add or take away its
- *   evidence, recompute the levels it touched and their ancestors', queue
- *   the level changes; write the touched (learner, item) rows; move the
- *   cursor; commit.
+ *   read: the statements after the cursor (store order), each parsed and
+ *   turned into a fact (its learner, score and items, or the statement it
+ *   voids), without holding the write lock, so the LRS keeps storing;
+ *
+ *   apply, in one transaction: check that the cursor and the inputs are still
+ *   what the read saw; for each fact add or take away its evidence,
+ *   recompute the levels it touched and their ancestors', queue the level
+ *   changes; write the touched (learner, item) rows; move the cursor; commit.
  *
  * The rows a batch touches are held in memory (struct cell) while it runs and
  * stay cached for the next batch of the same call, as long as nobody else has
@@ -21,6 +24,7 @@
 
 #include "competency/mastery_model.h"
 #include "util/alloc.h"
+#include "util/json.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 #include "xapi/record.h"
@@ -29,6 +33,8 @@
 #include "util/banned.h"
 
 #define AGENT_KEY_MAX 600
+/* The most items a statement counts for, crosswalks included. */
+#define MASTERY_HITS_MAX (MASTERY_ITEMS_MAX * 2)
 /* Cached cells and learners are dropped between batches beyond these counts. */
 #define CELLS_KEPT    (1 << 19)
 #define LEARNERS_KEPT (1 << 16)
@@ -37,9 +43,9 @@
 struct cell {
     int64_t learner;
     int item;
-    int exists;        /* a row is stored for it */
-    int dirty;         /* changed since it was stored */
-    int window_loaded; /* w holds the newest scored results */
+    int exists;       /* a row is stored for it */
+    int dirty;        /* changed since it was stored */
+    int window_stale; /* one of w's results was voided: w must be read again */
     int64_t evidence, scored, passed, score_sum, child_sum, child_started, changed_seq;
     int own_level, level;
     struct mastery_window w;
@@ -90,9 +96,25 @@ struct run {
     /* The current statement. */
     int64_t seq;
     const char *statement_id;
-    char learner_key[AGENT_KEY_MAX];
-    char when[40]; /* its timestamp (or stored), for the published statement */
+    const char *learner_key;
+    const char *when; /* its timestamp (or stored), for the published statement */
     int64_t changes;
+};
+
+/* What one statement does, worked out before the transaction. */
+enum fact_kind { FACT_NONE, FACT_EVIDENCE, FACT_VOID };
+
+struct fact {
+    int64_t seq;
+    char *id;
+    enum fact_kind kind;
+    char *learner; /* FACT_EVIDENCE: the actor's agent key */
+    int64_t at;    /* FACT_EVIDENCE: its timestamp, ms */
+    char when[32]; /* its timestamp (FACT_VOID: when stored) as text */
+    struct mastery_score score;
+    struct hit *hits;
+    int nhits;
+    int64_t target; /* FACT_VOID: the seq of the statement voided (0: none stored before) */
 };
 
 /* ---- maps ------------------------------------------------------------------------------ */
@@ -346,8 +368,8 @@ static int cell_get(struct run *r, int64_t learner, int item, struct cell **out)
     c->item = item;
     struct store_stmt *st;
     if (store_prepare(r->db,
-                      "SELECT level, own_level, evidence, scored, passed, score_sum, child_sum,"
-                      " child_started, changed_seq FROM mastery_levels"
+                      "SELECT level, own_level, evidence, scored, passed, score_sum, recent,"
+                      " child_sum, child_started, changed_seq FROM mastery_levels"
                       " WHERE learner_id = ? AND item = ?",
                       &st)) {
         cc_free(c);
@@ -364,9 +386,10 @@ static int cell_get(struct run *r, int64_t learner, int item, struct cell **out)
         c->scored = store_col_int(st, 3);
         c->passed = store_col_int(st, 4);
         c->score_sum = store_col_int(st, 5);
-        c->child_sum = store_col_int(st, 6);
-        c->child_started = store_col_int(st, 7);
-        c->changed_seq = store_col_int(st, 8);
+        mastery_window_parse(store_col_text(st, 6), &c->w);
+        c->child_sum = store_col_int(st, 7);
+        c->child_started = store_col_int(st, 8);
+        c->changed_seq = store_col_int(st, 9);
     }
     store_finish(st);
     if (rc < 0) {
@@ -379,24 +402,30 @@ static int cell_get(struct run *r, int64_t learner, int item, struct cell **out)
     return MASTERY_OK;
 }
 
-/* Loads the newest scored results of C from its evidence rows. */
+/*
+ * Reads C's newest scored results again from the evidence rows (after one of
+ * them was voided), finding the learner's statements through the LRS's index
+ * of statements by agent.
+ */
 static int cell_window(struct run *r, struct cell *c)
 {
-    if (c->window_loaded)
+    if (!c->window_stale)
         return MASTERY_OK;
     memset(&c->w, 0, sizeof(c->w));
-    c->window_loaded = 1;
+    c->window_stale = 0;
     if (!c->scored)
         return MASTERY_OK;
     struct store_stmt *st;
     if (store_prepare(r->db,
-                      "SELECT at, seq, score, passed FROM mastery_evidence"
-                      " WHERE learner_id = ? AND item = ? AND score IS NOT NULL"
-                      " ORDER BY at DESC, seq DESC LIMIT 3",
+                      "SELECT e.at, e.seq, e.score, e.passed FROM xapi_statement_agents a"
+                      " JOIN mastery_evidence e ON e.seq = a.seq AND e.item = ?"
+                      " WHERE a.agent = ? AND a.institution_id = ? AND a.direct = 1"
+                      " AND e.score IS NOT NULL ORDER BY e.at DESC, e.seq DESC LIMIT 3",
                       &st))
         return MASTERY_ERR_STORE;
-    store_bind_int(st, 1, c->learner);
-    store_bind_text(st, 2, r->model->items[c->item].id);
+    store_bind_text(st, 1, r->model->items[c->item].id);
+    store_bind_text(st, 2, r->learner_key);
+    store_bind_int(st, 3, r->institution);
     int rc;
     while ((rc = store_step(st)) == STORE_ROW && c->w.n < MASTERY_WINDOW) {
         struct mastery_result *x = &c->w.r[c->w.n++];
@@ -407,7 +436,7 @@ static int cell_window(struct run *r, struct cell *c)
     }
     store_finish(st);
     if (rc < 0) {
-        c->window_loaded = 0;
+        c->window_stale = 1;
         return MASTERY_ERR_STORE;
     }
     return MASTERY_OK;
@@ -500,18 +529,22 @@ static int flush(struct run *r)
         }
         if (store_prepare(r->db,
                           "INSERT INTO mastery_levels (learner_id, item, institution_id, level,"
-                          " own_level, evidence, scored, passed, score_sum, child_sum,"
-                          " child_started, changed_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                          " own_level, evidence, scored, passed, score_sum, recent, child_sum,"
+                          " child_started, changed_seq)"
+                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                           " ON CONFLICT (learner_id, item) DO UPDATE SET level = excluded.level,"
                           " own_level = excluded.own_level, evidence = excluded.evidence,"
                           " scored = excluded.scored, passed = excluded.passed,"
-                          " score_sum = excluded.score_sum, child_sum = excluded.child_sum,"
+                          " score_sum = excluded.score_sum, recent = excluded.recent,"
+                          " child_sum = excluded.child_sum,"
                           " child_started = excluded.child_started,"
                           " changed_seq = excluded.changed_seq",
                           &st)) {
             err = MASTERY_ERR_STORE;
             break;
         }
+        char recent[MASTERY_WINDOW_TEXT];
+        mastery_window_format(&c->w, recent, sizeof(recent));
         store_bind_int(st, 1, c->learner);
         store_bind_text(st, 2, item);
         store_bind_int(st, 3, r->institution);
@@ -521,9 +554,10 @@ static int flush(struct run *r)
         store_bind_int(st, 7, c->scored);
         store_bind_int(st, 8, c->passed);
         store_bind_int(st, 9, c->score_sum);
-        store_bind_int(st, 10, c->child_sum);
-        store_bind_int(st, 11, c->child_started);
-        store_bind_int(st, 12, c->changed_seq);
+        store_bind_text(st, 10, recent);
+        store_bind_int(st, 11, c->child_sum);
+        store_bind_int(st, 12, c->child_started);
+        store_bind_int(st, 13, c->changed_seq);
         err = store_step(st) < 0 ? MASTERY_ERR_STORE : MASTERY_OK;
         store_finish(st);
         c->exists = 1;
@@ -532,7 +566,271 @@ static int flush(struct run *r)
     return err;
 }
 
-/* ---- one statement -----------------------------------------------------------------------------
+/* ---- reading: statements into facts --------------------------------------------------------- */
+
+struct hits {
+    const struct mastery_model *model;
+    struct hit v[MASTERY_HITS_MAX];
+    int n;
+};
+
+static int hits_has(const struct hits *h, int item)
+{
+    for (int i = 0; i < h->n; i++)
+        if (h->v[i].item == item)
+            return 1;
+    return 0;
+}
+
+static int add_direct(void *ctx, const char *id)
+{
+    struct hits *h = ctx;
+    int item = mastery_model_find(h->model, id);
+    if (item >= 0 && !hits_has(h, item) && h->n < MASTERY_ITEMS_MAX)
+        h->v[h->n++] = (struct hit){item, VIA_DIRECT, -1};
+    return 0;
+}
+
+/* Is the statement one this engine published (by the platform, about a CFItem)? */
+static int is_own(const json_t *st, int by_platform)
+{
+    if (!by_platform)
+        return 0;
+    const char *verb = json_string_value(json_object_get(json_object_get(st, "verb"), "id"));
+    const char *object = json_string_value(json_object_get(json_object_get(st, "object"), "id"));
+    return verb && object &&
+           (strcmp(verb, MASTERY_VERB_ATTAINED) == 0 || strcmp(verb, MASTERY_VERB_MASTERED) == 0) &&
+           strncmp(object, MASTERY_ITEM_IRI, strlen(MASTERY_ITEM_IRI)) == 0;
+}
+
+/* Could the statement count at all? Spares parsing the ones that cannot. */
+static int might_count(const struct mastery_model *m, const char *text)
+{
+    if (!m->nitems)
+        return 0;
+    return m->naligned || strstr(text, "carecampus.org/xapi/extensions/cfitems") ||
+           strstr(text, MASTERY_ITEM_IRI);
+}
+
+static json_t *span_value(const struct json_span *v)
+{
+    return v->p ? json_loadb(v->p, v->len, JSON_DECODE_ANY, NULL) : NULL;
+}
+
+static void set_span(json_t *obj, const char *key, const struct json_span *v)
+{
+    json_t *j = span_value(v);
+    if (j)
+        json_object_set_new(obj, key, j);
+}
+
+/*
+ * The parts of statement TEXT the engine reads, as an object of the same
+ * shape: actor, verb.id (VERB), object.objectType and .id, result,
+ * context.extensions, timestamp and stored. Parsing only these (jansson, on
+ * their spans) costs a fraction of the whole; a statement whose keys hold
+ * escapes is parsed whole.
+ */
+static json_t *slim_statement(const char *text, const char *verb)
+{
+    static const char *const top[] = {"actor",  "result", "timestamp",
+                                      "stored", "object", "context"};
+    static const char *const in_object[] = {"objectType", "id"};
+    static const char *const in_context[] = {"extensions"};
+    struct json_span v[6], o[2], c[1];
+    if (json_member_spans(text, strlen(text), top, 6, v) ||
+        (v[4].p && json_member_spans(v[4].p, v[4].len, in_object, 2, o)) ||
+        (v[5].p && json_member_spans(v[5].p, v[5].len, in_context, 1, c)))
+        return json_loads(text, 0, NULL);
+    json_t *st = json_pack("{s:{s:s}}", "verb", "id", verb);
+    if (!st)
+        return NULL;
+    for (int i = 0; i < 4; i++)
+        set_span(st, top[i], &v[i]);
+    if (v[4].p) {
+        json_t *obj = json_object();
+        json_object_set_new(st, "object", obj);
+        set_span(obj, "objectType", &o[0]);
+        set_span(obj, "id", &o[1]);
+    }
+    if (v[5].p && c[0].p) {
+        json_t *ext = span_value(&c[0]);
+        if (ext)
+            json_object_set_new(st, "context", json_pack("{s:o}", "extensions", ext));
+    }
+    return st;
+}
+
+static void fact_release(struct fact *f)
+{
+    cc_free(f->id);
+    cc_free(f->learner);
+    cc_free(f->hits);
+    memset(f, 0, sizeof(*f));
+}
+
+/* What statement TEXT with VERB (stored by the platform when BY_PLATFORM) is evidence of, into F.
+ */
+static int read_evidence(const struct mastery_model *m, const char *text, const char *verb,
+                         int by_platform, struct fact *f)
+{
+    /* The engine's own statements are skipped; attained is this engine's verb alone. */
+    if (!might_count(m, text) || (by_platform && strcmp(verb, MASTERY_VERB_ATTAINED) == 0))
+        return MASTERY_OK;
+    json_t *st = slim_statement(text, verb);
+    if (!st)
+        return MASTERY_OK; /* stored statements are valid JSON; nothing to count otherwise */
+    int err = MASTERY_OK;
+    char key[AGENT_KEY_MAX];
+    const json_t *actor = json_object_get(st, "actor");
+    const char *atype = json_string_value(json_object_get(actor, "objectType"));
+    const json_t *object = json_object_get(st, "object");
+    const char *otype = json_string_value(json_object_get(object, "objectType"));
+    const char *activity = json_string_value(json_object_get(object, "id"));
+    /* Agents only: a Group's result says nothing certain about each member. */
+    if ((atype && strcmp(atype, "Agent") != 0) || (otype && strcmp(otype, "Activity") != 0) ||
+        !activity || is_own(st, by_platform) || xapi_agent_key(actor, key, sizeof(key)))
+        goto done;
+    mastery_score_statement(st, &f->score);
+    if (f->score.kind == MASTERY_NO_EVIDENCE)
+        goto done;
+    struct hits h = {.model = m};
+    (void)mastery_statement_items(st, add_direct, &h);
+    size_t n, first = mastery_model_aligned(m, activity, &n);
+    for (size_t i = 0; i < n && h.n < MASTERY_ITEMS_MAX; i++) {
+        int item = m->aligned[first + i].item;
+        if (!hits_has(&h, item))
+            h.v[h.n++] = (struct hit){item, VIA_ALIGNMENT, -1};
+    }
+    /* Crosswalks: the exactMatchOf equivalents of what the statement counts for, once each. */
+    int named = h.n;
+    for (int i = 0; i < named; i++) {
+        const struct mastery_model_item *it = &m->items[h.v[i].item];
+        for (int k = 0; k < it->nequiv && h.n < MASTERY_HITS_MAX; k++) {
+            int eq = m->links[it->equiv + k];
+            if (!hits_has(&h, eq))
+                h.v[h.n++] = (struct hit){eq, VIA_CROSSWALK, h.v[i].item};
+        }
+    }
+    if (!h.n)
+        goto done;
+    const char *ts = json_string_value(json_object_get(st, "timestamp"));
+    if (!ts || time_parse_iso8601(ts, &f->at)) {
+        ts = json_string_value(json_object_get(st, "stored"));
+        if (!ts || time_parse_iso8601(ts, &f->at))
+            f->at = 0;
+    }
+    time_format_ms(f->at, f->when);
+    f->hits = cc_malloc((size_t)h.n * sizeof(*f->hits));
+    f->learner = cc_strdup(key);
+    if (!f->hits || !f->learner) {
+        err = MASTERY_ERR_NOMEM;
+        goto done;
+    }
+    memcpy(f->hits, h.v, (size_t)h.n * sizeof(*f->hits));
+    f->nhits = h.n;
+    f->kind = FACT_EVIDENCE;
+done:
+    json_decref(st);
+    return err;
+}
+
+/* The seq of statement ID of INSTITUTION stored before SEQ (0: none). */
+static int void_target(struct store *db, int64_t institution, const char *id, int64_t seq,
+                       int64_t *target)
+{
+    struct store_stmt *st;
+    *target = 0;
+    if (!id)
+        return MASTERY_OK;
+    if (store_prepare(db, "SELECT seq FROM xapi_statements WHERE institution_id = ? AND id = ?",
+                      &st))
+        return MASTERY_ERR_STORE;
+    store_bind_int(st, 1, institution);
+    store_bind_text(st, 2, id);
+    int rc = store_step(st);
+    if (rc == STORE_ROW && store_col_int(st, 0) < seq)
+        *target = store_col_int(st, 0); /* one stored later was never counted: nothing to undo */
+    store_finish(st);
+    return rc < 0 ? MASTERY_ERR_STORE : MASTERY_OK;
+}
+
+/*
+ * Reads up to BATCH statements after CURSOR into *FACTS (*N of them). Every
+ * statement up to the newest stored when the read began is taken into
+ * account, so *NEXT is where the cursor goes: the last one read, or, when
+ * the batch is not full, that newest one (the rest belongs to others).
+ */
+static int read_batch(struct run *r, int64_t cursor, int batch, struct fact **facts, int *n,
+                      int64_t *next)
+{
+    struct store *db = r->db;
+    int64_t newest = 0;
+    *facts = NULL;
+    *n = 0;
+    *next = cursor;
+    /* Statements are stored one writer at a time, so all up to the newest are there to read. */
+    int err = query_int(db, "SELECT max(seq) FROM xapi_statements", 0, &newest);
+    if (err)
+        return err;
+    if (newest <= cursor)
+        return MASTERY_OK;
+    struct store_stmt *st;
+    if (store_prepare(db,
+                      "SELECT seq, id, verb, target, client_id IS NULL, stored, statement"
+                      " FROM xapi_statements WHERE institution_id = ? AND seq > ? AND seq <= ?"
+                      " ORDER BY seq LIMIT ?",
+                      &st))
+        return MASTERY_ERR_STORE;
+    store_bind_int(st, 1, r->institution);
+    store_bind_int(st, 2, cursor);
+    store_bind_int(st, 3, newest);
+    store_bind_int(st, 4, batch);
+    struct fact *v = cc_calloc((size_t)batch, sizeof(*v));
+    int rc, count = 0;
+    if (!v)
+        err = MASTERY_ERR_NOMEM;
+    char(*targets)[40] = v ? cc_calloc((size_t)batch, 40) : NULL;
+    if (v && !targets)
+        err = MASTERY_ERR_NOMEM;
+    while (!err && (rc = store_step(st)) == STORE_ROW) {
+        struct fact *f = &v[count++];
+        f->seq = store_col_int(st, 0);
+        if (!(f->id = cc_strdup(store_col_text(st, 1)))) {
+            err = MASTERY_ERR_NOMEM;
+            break;
+        }
+        if (strcmp(store_col_text(st, 2), XAPI_VERB_VOIDED) == 0) {
+            f->kind = FACT_VOID;
+            snprintf(f->when, sizeof(f->when), "%s", store_col_text(st, 5));
+            if (!store_col_is_null(st, 3))
+                snprintf(targets[count - 1], 40, "%s", store_col_text(st, 3));
+        } else {
+            err = read_evidence(r->model, store_col_text(st, 6), store_col_text(st, 2),
+                                (int)store_col_int(st, 4), f);
+        }
+    }
+    store_finish(st);
+    if (!err && rc < 0)
+        err = MASTERY_ERR_STORE;
+    for (int i = 0; !err && i < count; i++)
+        if (v[i].kind == FACT_VOID)
+            err = void_target(db, r->institution, targets[i][0] ? targets[i] : NULL, v[i].seq,
+                              &v[i].target);
+    cc_free(targets);
+    if (err) {
+        for (int i = 0; i < count; i++)
+            fact_release(&v[i]);
+        cc_free(v);
+        return err;
+    }
+    *facts = v;
+    *n = count;
+    *next = count == batch ? v[count - 1].seq : newest;
+    return MASTERY_OK;
+}
+
+/* ---- applying facts ----------------------------------------------------------------------------
  */
 
 /* Queues the level changes of the current statement for publication. */
@@ -573,44 +871,8 @@ static int emit_changes(struct run *r)
     return err;
 }
 
-struct hits {
-    const struct mastery_model *model;
-    struct hit v[MASTERY_ITEMS_MAX * 2];
-    int n;
-};
-
-static int hits_has(const struct hits *h, int item)
-{
-    for (int i = 0; i < h->n; i++)
-        if (h->v[i].item == item)
-            return 1;
-    return 0;
-}
-
-static int add_direct(void *ctx, const char *id)
-{
-    struct hits *h = ctx;
-    int item = mastery_model_find(h->model, id);
-    if (item >= 0 && !hits_has(h, item) && h->n < MASTERY_ITEMS_MAX)
-        h->v[h->n++] = (struct hit){item, VIA_DIRECT, -1};
-    return 0;
-}
-
-/* Is the statement one this engine published (by the platform, about a CFItem)? */
-static int is_own(const json_t *st, int by_platform)
-{
-    if (!by_platform)
-        return 0;
-    const char *verb = json_string_value(json_object_get(json_object_get(st, "verb"), "id"));
-    const char *object = json_string_value(json_object_get(json_object_get(st, "object"), "id"));
-    return verb && object &&
-           (strcmp(verb, MASTERY_VERB_ATTAINED) == 0 || strcmp(verb, MASTERY_VERB_MASTERED) == 0) &&
-           strncmp(object, MASTERY_ITEM_IRI, strlen(MASTERY_ITEM_IRI)) == 0;
-}
-
 /* Adds one evidence row of the current statement and what it adds to its cell. */
-static int add_evidence(struct run *r, int64_t learner, const struct hit *h, int64_t at,
-                        const struct mastery_score *s)
+static int add_evidence(struct run *r, int64_t learner, const struct hit *h, const struct fact *f)
 {
     struct cell *c;
     int err;
@@ -619,20 +881,20 @@ static int add_evidence(struct run *r, int64_t learner, const struct hit *h, int
         return err;
     struct store_stmt *st;
     if (store_prepare(r->db,
-                      "INSERT INTO mastery_evidence (learner_id, item, at, seq, institution_id,"
+                      "INSERT INTO mastery_evidence (seq, item, learner_id, institution_id, at,"
                       " score, passed, via, via_item) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                       &st))
         return MASTERY_ERR_STORE;
-    store_bind_int(st, 1, learner);
+    store_bind_int(st, 1, r->seq);
     store_bind_text(st, 2, r->model->items[h->item].id);
-    store_bind_int(st, 3, at);
-    store_bind_int(st, 4, r->seq);
-    store_bind_int(st, 5, r->institution);
-    if (s->kind == MASTERY_SCORED)
-        store_bind_int(st, 6, s->score);
+    store_bind_int(st, 3, learner);
+    store_bind_int(st, 4, r->institution);
+    store_bind_int(st, 5, f->at);
+    if (f->score.kind == MASTERY_SCORED)
+        store_bind_int(st, 6, f->score.score);
     else
         store_bind_text(st, 6, NULL);
-    store_bind_int(st, 7, s->passed);
+    store_bind_int(st, 7, f->score.passed);
     store_bind_text(st, 8, via_names[h->via]);
     store_bind_text(st, 9, h->via_item >= 0 ? r->model->items[h->via_item].id : NULL);
     err = store_step(st) < 0 ? MASTERY_ERR_STORE : MASTERY_OK;
@@ -640,83 +902,22 @@ static int add_evidence(struct run *r, int64_t learner, const struct hit *h, int
     if (err)
         return err;
     c->evidence++;
-    if (s->kind == MASTERY_SCORED) {
+    if (f->score.kind == MASTERY_SCORED) {
         c->scored++;
-        c->passed += s->passed;
-        c->score_sum += s->score;
-        struct mastery_result res = {at, r->seq, s->score, s->passed};
+        c->passed += f->score.passed;
+        c->score_sum += f->score.score;
+        struct mastery_result res = {f->at, r->seq, f->score.score, f->score.passed};
         mastery_window_add(&c->w, &res);
     }
     return reassess(r, c);
 }
 
-/* Could the statement count at all? Spares parsing the ones that cannot. */
-static int might_count(const struct mastery_model *m, const char *text)
+static int apply_evidence(struct run *r, const struct fact *f)
 {
-    if (!m->nitems)
-        return 0;
-    return m->naligned || strstr(text, "carecampus.org/xapi/extensions/cfitems") ||
-           strstr(text, MASTERY_ITEM_IRI);
-}
-
-static int process_evidence(struct run *r, const char *text, int by_platform)
-{
-    if (!might_count(r->model, text))
-        return MASTERY_OK;
-    json_error_t jerr;
-    json_t *st = json_loads(text, 0, &jerr);
-    if (!st)
-        return MASTERY_OK; /* stored statements are valid JSON; nothing to count otherwise */
-    int err = MASTERY_OK;
-    const json_t *actor = json_object_get(st, "actor");
-    const char *atype = json_string_value(json_object_get(actor, "objectType"));
-    const json_t *object = json_object_get(st, "object");
-    const char *otype = json_string_value(json_object_get(object, "objectType"));
-    const char *activity = json_string_value(json_object_get(object, "id"));
-    struct mastery_score score;
-    /* Agents only: a Group's result says nothing certain about each member. */
-    if ((atype && strcmp(atype, "Agent") != 0) || (otype && strcmp(otype, "Activity") != 0) ||
-        !activity || is_own(st, by_platform) ||
-        xapi_agent_key(actor, r->learner_key, sizeof(r->learner_key)))
-        goto done;
-    mastery_score_statement(st, &score);
-    if (score.kind == MASTERY_NO_EVIDENCE)
-        goto done;
-    struct hits h = {.model = r->model};
-    (void)mastery_statement_items(st, add_direct, &h);
-    size_t n, first = mastery_model_aligned(r->model, activity, &n);
-    for (size_t i = 0; i < n && h.n < MASTERY_ITEMS_MAX; i++) {
-        int item = r->model->aligned[first + i].item;
-        if (!hits_has(&h, item))
-            h.v[h.n++] = (struct hit){item, VIA_ALIGNMENT, -1};
-    }
-    /* Crosswalks: the exactMatchOf equivalents of what the statement counts for, once each. */
-    int named = h.n;
-    for (int i = 0; i < named; i++) {
-        const struct mastery_model_item *it = &r->model->items[h.v[i].item];
-        for (int k = 0; k < it->nequiv && h.n < (int)(sizeof(h.v) / sizeof(h.v[0])); k++) {
-            int eq = r->model->links[it->equiv + k];
-            if (!hits_has(&h, eq))
-                h.v[h.n++] = (struct hit){eq, VIA_CROSSWALK, h.v[i].item};
-        }
-    }
-    if (!h.n)
-        goto done;
-    int64_t at = 0;
-    const char *ts = json_string_value(json_object_get(st, "timestamp"));
-    if (!ts || time_parse_iso8601(ts, &at)) {
-        ts = json_string_value(json_object_get(st, "stored"));
-        if (!ts || time_parse_iso8601(ts, &at))
-            at = 0;
-    }
-    time_format_ms(at, r->when);
     int64_t learner;
-    if ((err = learner_id(r, r->learner_key, &learner)))
-        goto done;
-    for (int i = 0; !err && i < h.n; i++)
-        err = add_evidence(r, learner, &h.v[i], at, &score);
-done:
-    json_decref(st);
+    int err = learner_id(r, f->learner, &learner);
+    for (int i = 0; !err && i < f->nhits; i++)
+        err = add_evidence(r, learner, &f->hits[i], f);
     return err;
 }
 
@@ -726,37 +927,22 @@ struct voided {
     int item, scored, score, passed;
 };
 
-static int process_void(struct run *r, const char *target, const char *stored)
+static int apply_void(struct run *r, const struct fact *f, char *key, size_t key_size)
 {
-    int64_t tseq = 0;
     struct store_stmt *st;
-    if (!target)
+    if (!f->target)
         return MASTERY_OK;
-    if (store_prepare(r->db, "SELECT seq FROM xapi_statements WHERE institution_id = ? AND id = ?",
-                      &st))
-        return MASTERY_ERR_STORE;
-    store_bind_int(st, 1, r->institution);
-    store_bind_text(st, 2, target);
-    int rc = store_step(st);
-    if (rc == STORE_ROW)
-        tseq = store_col_int(st, 0);
-    store_finish(st);
-    if (rc < 0)
-        return MASTERY_ERR_STORE;
-    if (!tseq || tseq >= r->seq)
-        return MASTERY_OK; /* unknown, or stored after this statement: it was never counted */
-    struct voided v[MASTERY_ITEMS_MAX * 2];
-    int n = 0;
+    struct voided v[MASTERY_HITS_MAX];
+    int n = 0, rc;
     if (store_prepare(r->db,
                       "SELECT learner_id, item, at, score IS NOT NULL, score, passed"
                       " FROM mastery_evidence WHERE seq = ?",
                       &st))
         return MASTERY_ERR_STORE;
-    store_bind_int(st, 1, tseq);
-    int err = MASTERY_OK;
+    store_bind_int(st, 1, f->target);
     while ((rc = store_step(st)) == STORE_ROW) {
         int item = mastery_model_find(r->model, store_col_text(st, 1));
-        if (item < 0 || n == (int)(sizeof(v) / sizeof(v[0])))
+        if (item < 0 || n == MASTERY_HITS_MAX)
             continue; /* cannot be: the rows were made with this model */
         v[n++] = (struct voided){
             store_col_int(st, 0),      store_col_int(st, 2),      item,
@@ -767,19 +953,18 @@ static int process_void(struct run *r, const char *target, const char *stored)
         return MASTERY_ERR_STORE;
     if (!n)
         return MASTERY_OK;
-    /* All rows of one statement are one learner's. */
+    /* All rows of one statement are its actor's. */
     if (store_prepare(r->db, "SELECT agent FROM mastery_learners WHERE id = ?", &st))
         return MASTERY_ERR_STORE;
     store_bind_int(st, 1, v[0].learner);
     rc = store_step(st);
-    snprintf(r->learner_key, sizeof(r->learner_key), "%s",
-             rc == STORE_ROW ? store_col_text(st, 0) : "");
+    if (rc == STORE_ROW)
+        snprintf(key, key_size, "%s", store_col_text(st, 0));
     store_finish(st);
     if (rc != STORE_ROW)
         return MASTERY_ERR_STORE;
-    snprintf(r->when, sizeof(r->when), "%s", stored);
-    if ((err = exec_ints(r->db, "DELETE FROM mastery_evidence WHERE seq = ?", 1, tseq, 0)))
-        return err;
+    r->learner_key = key;
+    int err = exec_ints(r->db, "DELETE FROM mastery_evidence WHERE seq = ?", 1, f->target, 0);
     for (int i = 0; !err && i < n; i++) {
         struct cell *c;
         if ((err = cell_get(r, v[i].learner, v[i].item, &c)) || (err = touch(r, c)))
@@ -789,11 +974,29 @@ static int process_void(struct run *r, const char *target, const char *stored)
             c->scored--;
             c->passed -= v[i].passed;
             c->score_sum -= v[i].score;
-            if (c->window_loaded && mastery_window_has(&c->w, v[i].at, tseq))
-                c->window_loaded = 0; /* the next newest comes from the rows left */
+            if (mastery_window_has(&c->w, v[i].at, f->target))
+                c->window_stale = 1; /* the next newest comes from the rows left */
         }
         err = reassess(r, c);
     }
+    return err;
+}
+
+static int apply(struct run *r, const struct fact *f)
+{
+    char key[AGENT_KEY_MAX];
+    r->seq = f->seq;
+    r->statement_id = f->id;
+    r->when = f->when;
+    r->learner_key = f->learner;
+    r->mark++;
+    int err = MASTERY_OK;
+    if (f->kind == FACT_EVIDENCE)
+        err = apply_evidence(r, f);
+    else if (f->kind == FACT_VOID)
+        err = apply_void(r, f, key, sizeof(key));
+    err = err ? err : emit_changes(r);
+    r->learner_key = NULL;
     return err;
 }
 
@@ -804,8 +1007,7 @@ static int process_void(struct run *r, const char *target, const char *stored)
 static int reset_state(struct store *db, int64_t institution, const char *inputs)
 {
     static const char *const clear[] = {
-        "DELETE FROM mastery_evidence WHERE learner_id IN"
-        " (SELECT id FROM mastery_learners WHERE institution_id = ?)",
+        "DELETE FROM mastery_evidence WHERE institution_id = ?",
         "DELETE FROM mastery_levels WHERE learner_id IN"
         " (SELECT id FROM mastery_learners WHERE institution_id = ?)",
     };
@@ -835,7 +1037,7 @@ static int reset_state(struct store *db, int64_t institution, const char *inputs
     return err;
 }
 
-/* The cursor row (in the transaction, which holds the write lock): seq and inputs. */
+/* The cursor row: seq and inputs (FOUND: there is one). */
 static int read_cursor(struct store *db, int64_t institution, int64_t *seq, char inputs[65],
                        int *found)
 {
@@ -855,6 +1057,26 @@ static int read_cursor(struct store *db, int64_t institution, int64_t *seq, char
     return rc < 0 ? MASTERY_ERR_STORE : MASTERY_OK;
 }
 
+/* Starts the state again from the first statement, for the model's inputs. */
+static int reset(struct run *r, int found, const char *inputs)
+{
+    run_forget(r);
+    if (found && *inputs)
+        LOG_INFO("mastery: institution %lld: frameworks or alignments changed; recomputing",
+                 (long long)r->institution);
+    if (store_begin(r->db))
+        return MASTERY_ERR_STORE;
+    int err = reset_state(r->db, r->institution, r->model->inputs);
+    if (err) {
+        store_rollback(r->db);
+        return err;
+    }
+    if (store_commit(r->db))
+        return MASTERY_ERR_STORE;
+    r->cursor = 0;
+    return MASTERY_OK;
+}
+
 /*
  * One batch: up to BATCH statements after the cursor. *DONE is set when the
  * log is finished; *STALE when the inputs changed and FLAGS forbid a reset.
@@ -865,91 +1087,68 @@ static int batch_once(struct run *r, int batch, unsigned flags, int64_t *process
     struct store *db = r->db;
     *done = 0;
     *stale = 0;
-    if (store_begin(db))
-        return MASTERY_ERR_STORE;
-    int64_t cursor;
+    int64_t cursor, next;
     char inputs[65];
     int found, err = read_cursor(db, r->institution, &cursor, inputs, &found);
     if (err)
-        goto fail;
+        return err;
     if (!found || strcmp(inputs, r->model->inputs) != 0) {
         /* The state was computed from other inputs (or never): start again from the first. */
-        run_forget(r);
         if (flags & MASTERY_NO_RESET) {
-            *stale = 1;
-            *done = 1;
-            store_rollback(db);
+            run_forget(r);
+            *stale = *done = 1;
             return MASTERY_OK;
         }
-        if (found)
-            LOG_INFO("mastery: institution %lld: frameworks or alignments changed; recomputing",
-                     (long long)r->institution);
-        if ((err = reset_state(db, r->institution, r->model->inputs)))
-            goto fail;
-        if (store_commit(db))
-            return MASTERY_ERR_STORE;
-        r->cursor = 0;
+        return reset(r, found, inputs);
+    }
+    struct fact *facts;
+    int n;
+    if ((err = read_batch(r, cursor, batch, &facts, &n, &next)))
+        return err;
+    if (next == cursor) {
+        *done = 1;
         return MASTERY_OK;
     }
+    if (store_begin(db)) {
+        err = MASTERY_ERR_STORE;
+        goto out;
+    }
+    /* Under the write lock: is the state still the one the facts were read for? */
+    int64_t now_cursor;
+    char now_inputs[65];
+    if ((err = read_cursor(db, r->institution, &now_cursor, now_inputs, &found)))
+        goto fail;
+    if (!found || now_cursor != cursor || strcmp(now_inputs, inputs) != 0) {
+        store_rollback(db); /* someone else went on in between: read again */
+        run_forget(r);
+        goto out;
+    }
     if (cursor != r->cursor)
-        run_forget(r); /* someone else went on in between: what is cached may be old */
-    /* No statement can be stored while this transaction holds the write lock. */
-    int64_t global = 0;
-    if ((err = query_int(db, "SELECT max(seq) FROM xapi_statements", 0, &global)))
-        goto fail;
-    struct store_stmt *st;
-    if (store_prepare(db,
-                      "SELECT seq, id, verb, target, client_id IS NULL, stored, statement"
-                      " FROM xapi_statements WHERE institution_id = ? AND seq > ?"
-                      " ORDER BY seq LIMIT ?",
-                      &st)) {
-        err = MASTERY_ERR_STORE;
-        goto fail;
-    }
-    store_bind_int(st, 1, r->institution);
-    store_bind_int(st, 2, cursor);
-    store_bind_int(st, 3, batch);
-    int rc, n = 0;
-    int64_t last = cursor;
-    while (!err && (rc = store_step(st)) == STORE_ROW) {
-        r->seq = last = store_col_int(st, 0);
-        r->statement_id = store_col_text(st, 1);
-        r->mark++;
-        n++;
-        if (strcmp(store_col_text(st, 2), XAPI_VERB_VOIDED) == 0)
-            err = process_void(r, store_col_is_null(st, 3) ? NULL : store_col_text(st, 3),
-                               store_col_text(st, 5));
-        else
-            err = process_evidence(r, store_col_text(st, 6), (int)store_col_int(st, 4));
-        err = err ? err : emit_changes(r);
-    }
-    store_finish(st);
-    if (!err && rc < 0)
-        err = MASTERY_ERR_STORE;
-    if (err)
-        goto fail;
-    if (n < batch) { /* the rest of the log is other institutions': skip it */
-        *done = 1;
-        if (global > last)
-            last = global;
-    }
-    if ((err = flush(r)) ||
-        (err = exec_ints(db, "UPDATE mastery_cursors SET seq = ? WHERE institution_id = ?", 2, last,
+        run_forget(r); /* what is cached may be old */
+    for (int i = 0; !err && i < n; i++)
+        err = apply(r, &facts[i]);
+    if (err || (err = flush(r)) ||
+        (err = exec_ints(db, "UPDATE mastery_cursors SET seq = ? WHERE institution_id = ?", 2, next,
                          r->institution)))
         goto fail;
     if (store_commit(db)) {
         err = MASTERY_ERR_STORE;
-        goto lost;
+        run_forget(r); /* the cells hold what was rolled back */
+        goto out;
     }
-    r->cursor = last;
+    r->cursor = next;
     *processed += n;
+    *done = n < batch;
     if (r->cells.n > CELLS_KEPT || r->learners.n > LEARNERS_KEPT)
         run_forget(r);
-    return MASTERY_OK;
+    goto out;
 fail:
     store_rollback(db);
-lost:
-    run_forget(r); /* the cells hold what was rolled back */
+    run_forget(r);
+out:
+    for (int i = 0; i < n; i++)
+        fact_release(&facts[i]);
+    cc_free(facts);
     return err;
 }
 

@@ -761,22 +761,29 @@ static json_t *item_ref(struct store *db, const char *item, const json_t *levels
     return ref;
 }
 
-static int evidence_list(struct store *db, int64_t learner, const char *item, const json_t *levels,
-                         enum lang lang, json_t *list)
+/*
+ * The newest evidence of LEARNER (an agent key) in ITEM, found through the
+ * LRS's index of statements by agent (the learner is the statements' actor).
+ */
+static int evidence_list(struct store *db, int64_t institution, const char *learner,
+                         const char *item, const json_t *levels, enum lang lang, json_t *list)
 {
     struct store_stmt *st;
     if (!learner)
         return MASTERY_OK;
-    if (store_prepare(
-            db,
-            "SELECT e.at, e.score, e.passed, e.via, e.via_item, s.id, s.statement"
-            " FROM mastery_evidence e JOIN xapi_statements s ON s.seq = e.seq"
-            " WHERE e.learner_id = ? AND e.item = ? ORDER BY e.at DESC, e.seq DESC LIMIT ?",
-            &st))
+    if (store_prepare(db,
+                      "SELECT e.at, e.score, e.passed, e.via, e.via_item, s.id, s.statement"
+                      " FROM xapi_statement_agents a"
+                      " JOIN mastery_evidence e ON e.seq = a.seq AND e.item = ?"
+                      " JOIN xapi_statements s ON s.seq = e.seq"
+                      " WHERE a.agent = ? AND a.institution_id = ? AND a.direct = 1"
+                      " ORDER BY e.at DESC, e.seq DESC LIMIT ?",
+                      &st))
         return MASTERY_ERR_STORE;
-    store_bind_int(st, 1, learner);
-    store_bind_text(st, 2, item);
-    store_bind_int(st, 3, MASTERY_EVIDENCE_MAX);
+    store_bind_text(st, 1, item);
+    store_bind_text(st, 2, learner);
+    store_bind_int(st, 3, institution);
+    store_bind_int(st, 4, MASTERY_EVIDENCE_MAX);
     json_t *rows = json_array();
     int rc, err = rows ? MASTERY_OK : MASTERY_ERR_NOMEM;
     while (!err && (rc = store_step(st)) == STORE_ROW) {
@@ -825,21 +832,22 @@ static json_t *recent(struct store *db, int64_t learner, const char *item)
     json_t *list = json_array();
     struct store_stmt *st;
     if (!list || !learner ||
-        store_prepare(db,
-                      "SELECT score, passed, at FROM mastery_evidence WHERE learner_id = ?"
-                      " AND item = ? AND score IS NOT NULL ORDER BY at DESC, seq DESC LIMIT 3",
+        store_prepare(db, "SELECT recent FROM mastery_levels WHERE learner_id = ? AND item = ?",
                       &st))
         return list;
     store_bind_int(st, 1, learner);
     store_bind_text(st, 2, item);
-    while (store_step(st) == STORE_ROW) {
-        char at[32];
-        time_format_ms(store_col_int(st, 2), at);
-        json_array_append_new(list, json_pack("{s:f, s:b, s:s}", "score",
-                                              (double)store_col_int(st, 0) / 1000.0, "passed",
-                                              (int)store_col_int(st, 1), "at", at));
-    }
+    struct mastery_window w = {0};
+    if (store_step(st) == STORE_ROW)
+        mastery_window_parse(store_col_text(st, 0), &w);
     store_finish(st);
+    for (int i = 0; i < w.n; i++) {
+        char at[32];
+        time_format_ms(w.r[i].at, at);
+        json_array_append_new(list,
+                              json_pack("{s:f, s:b, s:s}", "score", (double)w.r[i].score / 1000.0,
+                                        "passed", w.r[i].passed, "at", at));
+    }
     return list;
 }
 
@@ -914,7 +922,7 @@ int mastery_view_item(struct store *db, int64_t institution, const char *learner
     err = err ? err : load_levels(db, id, &levels);
     if (!err && !(ref = item_ref(db, item, levels, lang)))
         err = MASTERY_ERR_NOT_FOUND;
-    err = err ? err : evidence_list(db, id, item, levels, lang, ev);
+    err = err ? err : evidence_list(db, institution, id ? learner : NULL, item, levels, lang, ev);
     err = err ? err : children(db, item, levels, lang, kids);
     err = err ? err : related(db, item, levels, lang, rel);
     if (!err) {
@@ -937,18 +945,7 @@ int mastery_view_item(struct store *db, int64_t institution, const char *learner
     if (!err) {
         int64_t n = lv(levels, item, L_EVIDENCE), nchildren = (int64_t)json_array_size(kids);
         int64_t sum = lv(levels, item, L_CHILD_SUM), started = lv(levels, item, L_CHILD_STARTED);
-        int64_t total = 0;
-        struct store_stmt *st;
-        if (id && !store_prepare(db,
-                                 "SELECT count(*) FROM mastery_evidence WHERE learner_id = ?"
-                                 " AND item = ?",
-                                 &st)) {
-            store_bind_int(st, 1, id);
-            store_bind_text(st, 2, item);
-            if (store_step(st) == STORE_ROW)
-                total = store_col_int(st, 0);
-            store_finish(st);
-        }
+        int64_t total = n;
         json_t *explanation =
             json_pack("{s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:I, s:I}", "evidence", (json_int_t)n,
                       "scored", (json_int_t)lv(levels, item, L_SCORED), "passed",
