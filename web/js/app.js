@@ -23,12 +23,15 @@ const ROUTES = [
   { re: /^\/classes\/(\d+)$/, page: 'class', roles: ['admin', 'teacher'], keys: ['id'] },
   { re: /^\/lrs\/statements$/, page: 'statements', roles: ['admin', 'teacher'] },
   { re: /^\/lrs\/clients$/, page: 'lrs-clients', roles: ['admin'] },
+  { re: /^\/progress$/, page: 'progress', roles: ['student'] },
+  { re: /^\/students\/(\d+)\/progress$/, page: 'progress', roles: ['admin', 'teacher'], keys: ['id'] },
+  { re: /^\/heatmap$/, page: 'heatmap', roles: ['admin', 'teacher'] },
 ];
 
 const NAV = {
-  admin: [['/users', 'nav.users'], ['/classes', 'nav.classes'], ['/lrs/statements', 'nav.learning_records'], ['/lrs/clients', 'nav.lrs_clients'], ['/profile', 'nav.profile']],
-  teacher: [['/classes', 'nav.my_classes'], ['/lrs/statements', 'nav.learning_records'], ['/profile', 'nav.profile']],
-  student: [['/profile', 'nav.profile']],
+  admin: [['/users', 'nav.users'], ['/classes', 'nav.classes'], ['/heatmap', 'nav.class_progress'], ['/lrs/statements', 'nav.learning_records'], ['/lrs/clients', 'nav.lrs_clients'], ['/profile', 'nav.profile']],
+  teacher: [['/classes', 'nav.my_classes'], ['/heatmap', 'nav.class_progress'], ['/lrs/statements', 'nav.learning_records'], ['/profile', 'nav.profile']],
+  student: [['/progress', 'nav.progress'], ['/profile', 'nav.profile']],
   verifier: [['/profile', 'nav.profile']],
 };
 
