@@ -32,9 +32,9 @@ after(async () => {
 });
 
 const ROLES = {
-  admin: { login: 'admin', landing: '/users', nav: ['/users', '/classes', '/lrs/statements', '/lrs/clients', '/profile'], pages: () => [['users', '/users'], ['classes', '/classes'], ['class', `/classes/${classId}`], ['lrs-statements', '/lrs/statements'], ['lrs-clients', '/lrs/clients'], ['profile', '/profile']] },
-  teacher: { login: 'chen.jing', landing: '/classes', nav: ['/classes', '/lrs/statements', '/profile'], pages: () => [['classes', '/classes'], ['class', `/classes/${classId}`], ['lrs-statements', '/lrs/statements'], ['profile', '/profile']] },
-  student: { login: 'wang.fang', landing: '/profile', nav: ['/profile'], pages: () => [['profile', '/profile']] },
+  admin: { login: 'admin', landing: '/users', nav: ['/users', '/classes', '/lrs/statements', '/lrs/clients', '/profile'], pages: () => [['users', '/users'], ['classes', '/classes'], ['class', `/classes/${classId}`], ['heatmap', '/heatmap'], ['lrs-statements', '/lrs/statements'], ['lrs-clients', '/lrs/clients'], ['profile', '/profile']] },
+  teacher: { login: 'chen.jing', landing: '/classes', nav: ['/classes', '/heatmap', '/lrs/statements', '/profile'], pages: () => [['classes', '/classes'], ['class', `/classes/${classId}`], ['heatmap', '/heatmap'], ['lrs-statements', '/lrs/statements'], ['profile', '/profile']] },
+  student: { login: 'wang.fang', landing: '/profile', nav: ['/progress', '/profile'], pages: () => [['progress', '/progress'], ['profile', '/profile']] },
 };
 
 async function check(page, name, where) {

@@ -29,7 +29,7 @@ const ROUTES = [
 ];
 
 const NAV = {
-  admin: [['/users', 'nav.users'], ['/classes', 'nav.classes'], ['/heatmap', 'nav.class_progress'], ['/lrs/statements', 'nav.learning_records'], ['/lrs/clients', 'nav.lrs_clients'], ['/profile', 'nav.profile']],
+  admin: [['/users', 'nav.users'], ['/classes', 'nav.classes'], ['/lrs/statements', 'nav.learning_records'], ['/lrs/clients', 'nav.lrs_clients'], ['/profile', 'nav.profile']],
   teacher: [['/classes', 'nav.my_classes'], ['/heatmap', 'nav.class_progress'], ['/lrs/statements', 'nav.learning_records'], ['/profile', 'nav.profile']],
   student: [['/progress', 'nav.progress'], ['/profile', 'nav.profile']],
   verifier: [['/profile', 'nav.profile']],
