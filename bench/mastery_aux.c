@@ -10,6 +10,11 @@
  *       critical; and a second framework of 50 items, each an exactMatchOf
  *       one of the first 50 skills (a crosswalk). Prints nothing.
  *
+ *   bench_mastery count DB_PATH INSTITUTION
+ *       Prints "LEVELS EVIDENCE CHANGES": the institution's (learner, item)
+ *       level rows, evidence rows, and level changes (published as
+ *       statements, or queued).
+ *
  *   bench_mastery scan DB_PATH INSTITUTION [parse]
  *       The reference for a rebuild: reads every statement of the
  *       institution in store order (SELECT seq, statement … ORDER BY seq), and
@@ -182,10 +187,43 @@ static int scan(struct store *db, long institution, int parse, long *n)
     return rc < 0;
 }
 
+static long count_of(struct store *db, const char *sql, long institution)
+{
+    struct store_stmt *st;
+    long v = -1;
+    if (store_prepare(db, sql, &st))
+        return -1;
+    store_bind_int(st, 1, institution);
+    if (store_step(st) == STORE_ROW)
+        v = (long)store_col_int(st, 0);
+    store_finish(st);
+    return v;
+}
+
+static int count(struct store *db, long institution)
+{
+    long levels = count_of(db, "SELECT count(*) FROM mastery_levels WHERE institution_id = ?",
+                           institution);
+    long evidence = count_of(db, "SELECT count(*) FROM mastery_evidence WHERE institution_id = ?",
+                             institution);
+    long queued = count_of(db, "SELECT count(*) FROM mastery_outbox WHERE institution_id = ?",
+                           institution);
+    long published = count_of(db,
+                              "SELECT count(*) FROM xapi_statements WHERE institution_id = ?"
+                              " AND client_id IS NULL AND verb IN"
+                              " ('https://carecampus.org/xapi/verbs/attained',"
+                              " 'http://adlnet.gov/expapi/verbs/mastered')",
+                              institution);
+    if (levels < 0 || evidence < 0 || queued < 0 || published < 0)
+        return 1;
+    printf("%ld %ld %ld\n", levels, evidence, queued + published);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 4)
-        return fail("usage: bench_mastery setup|scan DB_PATH INSTITUTION [parse]");
+        return fail("usage: bench_mastery setup|count|scan DB_PATH INSTITUTION [parse]");
     log_set_level(LOG_LEVEL_WARN);
     char url[4200];
     snprintf(url, sizeof(url), "sqlite:%s", argv[2]);
@@ -196,6 +234,8 @@ int main(int argc, char **argv)
     int rc;
     if (strcmp(argv[1], "setup") == 0) {
         rc = setup(db, institution);
+    } else if (strcmp(argv[1], "count") == 0) {
+        rc = count(db, institution);
     } else if (strcmp(argv[1], "scan") == 0) {
         long n;
         double t0 = now();
@@ -203,7 +243,7 @@ int main(int argc, char **argv)
         if (!rc)
             printf("%ld %.3f\n", n, now() - t0);
     } else {
-        rc = fail("the first argument is setup or scan");
+        rc = fail("the first argument is setup, count or scan");
     }
     store_close(&db);
     return rc ? 1 : 0;

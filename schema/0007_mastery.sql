@@ -31,7 +31,9 @@ CREATE TABLE mastery_learners (
 -- score_sum in thousandths), its newest scored results (recent:
 -- "at:seq:score:passed" newest first, comma-separated, at most 3) and its
 -- children's levels (child_sum, child_started: how many children are above
--- 0). changed_seq: the statement that last changed the level.
+-- 0). changed_seq: the statement that last changed the level. attained: the
+-- highest level published as attained since the last correction (a voiding
+-- statement that took a level away).
 CREATE TABLE mastery_levels (
     learner_id     INTEGER NOT NULL REFERENCES mastery_learners (id) ON DELETE CASCADE,
     item           TEXT NOT NULL,
@@ -46,6 +48,7 @@ CREATE TABLE mastery_levels (
     child_sum      INTEGER NOT NULL,
     child_started  INTEGER NOT NULL,
     changed_seq    INTEGER NOT NULL,
+    attained       INTEGER NOT NULL,
     PRIMARY KEY (learner_id, item)
 );
 
@@ -73,8 +76,8 @@ CREATE TABLE mastery_evidence (
     PRIMARY KEY (seq, item)
 );
 
--- Level changes waiting to be published as xAPI statements (written in the
--- transaction that changed the level, recorded through xapi_record()
+-- Attainments and corrections waiting to be published as xAPI statements
+-- (written in the transaction that made them, recorded through xapi_record()
 -- afterwards; statement_id is a UUID v5, so recording twice stores once).
 CREATE TABLE mastery_outbox (
     id             INTEGER PRIMARY KEY,

@@ -14,6 +14,7 @@ struct mastery_opts {
     int64_t institution; /* 0: every institution */
     int batch;
     int json;
+    int no_publish;
 };
 
 static int parse(int argc, char **argv, struct mastery_opts *o)
@@ -23,6 +24,7 @@ static int parse(int argc, char **argv, struct mastery_opts *o)
                                             {"institution", required_argument, NULL, 'i'},
                                             {"batch", required_argument, NULL, 'n'},
                                             {"json", no_argument, NULL, 'j'},
+                                            {"no-publish", no_argument, NULL, 'p'},
                                             {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof(*o));
     o->data = "./data";
@@ -52,6 +54,9 @@ static int parse(int argc, char **argv, struct mastery_opts *o)
         }
         case 'j':
             o->json = 1;
+            break;
+        case 'p':
+            o->no_publish = 1;
             break;
         default:
             return cli_usage_error("mastery", "unknown option '%s'", argv[optind - 1]);
@@ -111,7 +116,7 @@ static int rebuild(int argc, char **argv)
         uint64_t t0 = time_mono_ns();
         int err = mastery_rebuild(db, ids[i], o.batch, &p);
         double rebuild_s = (double)(time_mono_ns() - t0) / 1e9;
-        int64_t published = 0, handled = 1;
+        int64_t published = 0, handled = !o.no_publish;
         t0 = time_mono_ns();
         while (!err && handled) {
             int64_t done = 0;
@@ -133,7 +138,7 @@ static int rebuild(int argc, char **argv)
                    i ? "," : "", (long long)ids[i], (long long)p.processed, (long long)p.changes,
                    (long long)published, rebuild_s, publish_s);
         else
-            printf("institution %lld: %lld statements read in %.1f s, %lld level changes;"
+            printf("institution %lld: %lld statements read in %.1f s, %lld attainments and corrections;"
                    " %lld statements published in %.1f s\n",
                    (long long)ids[i], (long long)p.processed, rebuild_s, (long long)p.changes,
                    (long long)published, publish_s);
@@ -174,7 +179,7 @@ static int status(int argc, char **argv)
                    i ? "," : "", (long long)ids[i], (long long)p.seq, (long long)p.latest,
                    p.pending, p.stale ? "true" : "false");
         else
-            printf("institution %lld: statements read up to %lld of %lld; %d level changes to"
+            printf("institution %lld: statements read up to %lld of %lld; %d attainments to"
                    " publish%s\n",
                    (long long)ids[i], (long long)p.seq, (long long)p.latest, p.pending,
                    p.stale ? "; frameworks or alignments changed: a recomputation is due" : "");

@@ -48,6 +48,7 @@ struct cell {
     int window_stale; /* one of w's results was voided: w must be read again */
     int64_t evidence, scored, passed, score_sum, child_sum, child_started, changed_seq;
     int own_level, level;
+    int attained; /* the highest level published since the last correction */
     struct mastery_window w;
     int64_t mark; /* the statement that last touched it (a counter of the run) */
     int before;   /* its level before that statement */
@@ -369,7 +370,7 @@ static int cell_get(struct run *r, int64_t learner, int item, struct cell **out)
     struct store_stmt *st;
     if (store_prepare(r->db,
                       "SELECT level, own_level, evidence, scored, passed, score_sum, recent,"
-                      " child_sum, child_started, changed_seq FROM mastery_levels"
+                      " child_sum, child_started, changed_seq, attained FROM mastery_levels"
                       " WHERE learner_id = ? AND item = ?",
                       &st)) {
         cc_free(c);
@@ -390,6 +391,7 @@ static int cell_get(struct run *r, int64_t learner, int item, struct cell **out)
         c->child_sum = store_col_int(st, 7);
         c->child_started = store_col_int(st, 8);
         c->changed_seq = store_col_int(st, 9);
+        c->attained = (int)store_col_int(st, 10);
     }
     store_finish(st);
     if (rc < 0) {
@@ -512,7 +514,7 @@ static int flush(struct run *r)
         const char *item = r->model->items[c->item].id;
         struct store_stmt *st;
         c->dirty = 0;
-        if (!c->evidence && !c->child_started && !c->child_sum) {
+        if (!c->evidence && !c->child_started && !c->child_sum && !c->attained) {
             if (!c->exists)
                 continue;
             if (store_prepare(r->db, "DELETE FROM mastery_levels WHERE learner_id = ? AND item = ?",
@@ -530,15 +532,15 @@ static int flush(struct run *r)
         if (store_prepare(r->db,
                           "INSERT INTO mastery_levels (learner_id, item, institution_id, level,"
                           " own_level, evidence, scored, passed, score_sum, recent, child_sum,"
-                          " child_started, changed_seq)"
-                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                          " child_started, changed_seq, attained)"
+                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                           " ON CONFLICT (learner_id, item) DO UPDATE SET level = excluded.level,"
                           " own_level = excluded.own_level, evidence = excluded.evidence,"
                           " scored = excluded.scored, passed = excluded.passed,"
                           " score_sum = excluded.score_sum, recent = excluded.recent,"
                           " child_sum = excluded.child_sum,"
                           " child_started = excluded.child_started,"
-                          " changed_seq = excluded.changed_seq",
+                          " changed_seq = excluded.changed_seq, attained = excluded.attained",
                           &st)) {
             err = MASTERY_ERR_STORE;
             break;
@@ -558,6 +560,7 @@ static int flush(struct run *r)
         store_bind_int(st, 11, c->child_sum);
         store_bind_int(st, 12, c->child_started);
         store_bind_int(st, 13, c->changed_seq);
+        store_bind_int(st, 14, c->attained);
         err = store_step(st) < 0 ? MASTERY_ERR_STORE : MASTERY_OK;
         store_finish(st);
         c->exists = 1;
@@ -833,15 +836,28 @@ static int read_batch(struct run *r, int64_t cursor, int batch, struct fact **fa
 /* ---- applying facts ----------------------------------------------------------------------------
  */
 
-/* Queues the level changes of the current statement for publication. */
-static int emit_changes(struct run *r)
+/*
+ * Notes the level changes of the current statement and queues those to be
+ * published: an attainment (a level above any published for the cell since
+ * its last correction) and, when the statement is a voiding one, a
+ * correction (the level fell below the one published: what was attained no
+ * longer stands). A level that falls because of newer results is shown, not
+ * published: what was attained was attained.
+ */
+static int emit_changes(struct run *r, int voiding)
 {
     int err = MASTERY_OK;
     for (size_t i = 0; !err && i < r->ntouched; i++) {
         struct cell *c = r->touched[i];
-        if (c->level == c->before)
+        if (c->level != c->before) {
+            c->changed_seq = r->seq;
+            if ((err = mark_dirty(r, c)))
+                break;
+        }
+        int previous = c->attained;
+        if (!(c->level > c->attained || (voiding && c->level < c->attained)))
             continue;
-        c->changed_seq = r->seq;
+        c->attained = c->level;
         if ((err = mark_dirty(r, c)))
             break;
         const char *item = r->model->items[c->item].id;
@@ -860,7 +876,7 @@ static int emit_changes(struct run *r)
         store_bind_int(st, 3, c->learner);
         store_bind_text(st, 4, item);
         store_bind_int(st, 5, c->level);
-        store_bind_int(st, 6, c->before);
+        store_bind_int(st, 6, previous);
         store_bind_text(st, 7, r->statement_id);
         store_bind_text(st, 8, r->when);
         err = store_step(st) < 0 ? MASTERY_ERR_STORE : MASTERY_OK;
@@ -921,6 +937,24 @@ static int apply_evidence(struct run *r, const struct fact *f)
     return err;
 }
 
+/*
+ * Touches the ancestors of C (without changing them), so that a voiding
+ * statement checks every level an attainment of theirs may have rested on.
+ */
+static int touch_ancestors(struct run *r, const struct cell *c, int depth)
+{
+    const struct mastery_model_item *it = &r->model->items[c->item];
+    int err = MASTERY_OK;
+    for (int i = 0; !err && depth < MASTERY_DEPTH_MAX && i < it->nparents; i++) {
+        struct cell *p;
+        if ((err = cell_get(r, c->learner, r->model->links[it->parents + i], &p)) ||
+            (err = touch(r, p)))
+            break;
+        err = touch_ancestors(r, p, depth + 1);
+    }
+    return err;
+}
+
 /* The evidence rows of a voided statement, read before any is deleted. */
 struct voided {
     int64_t learner, at;
@@ -978,6 +1012,7 @@ static int apply_void(struct run *r, const struct fact *f, char *key, size_t key
                 c->window_stale = 1; /* the next newest comes from the rows left */
         }
         err = reassess(r, c);
+        err = err ? err : touch_ancestors(r, c, 0);
     }
     return err;
 }
@@ -995,7 +1030,7 @@ static int apply(struct run *r, const struct fact *f)
         err = apply_evidence(r, f);
     else if (f->kind == FACT_VOID)
         err = apply_void(r, f, key, sizeof(key));
-    err = err ? err : emit_changes(r);
+    err = err ? err : emit_changes(r, f->kind == FACT_VOID);
     r->learner_key = NULL;
     return err;
 }

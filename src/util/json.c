@@ -113,8 +113,9 @@ int json_member_spans(const char *data, size_t len, const char *const *keys, siz
     while (i < len && data[i] == '"') {
         int escaped = 0;
         size_t kstart = i + 1, kend = skip_string(data, i, len, &escaped);
-        if (escaped)
-            return -1;
+        if (escaped || kend <= kstart || data[kend - 1] != '"' ||
+            memchr(data + kstart, '\\', kend - 1 - kstart))
+            return -1; /* unterminated, or an escape to decode */
         i = skip_space(data, kend, len);
         if (i >= len || data[i] != ':')
             return -1;

@@ -282,27 +282,31 @@ static int level_of(struct fixture *f, int64_t inst, const char *login, const ch
     return (int)query_int(f->db, sql);
 }
 
-/* Every row of the derived state as text, in a fixed order (statements named by id, not seq). */
-static void dump(struct store *db, int with_seq, struct buf *out)
+/*
+ * Every row of the derived state as text, in a fixed order (statements named
+ * by id, not seq). WITH_PATH adds what depends on the path through the log:
+ * where statements landed (seq), when a level last changed, and the highest
+ * level published since the last correction.
+ */
+static void dump(struct store *db, int with_path, struct buf *out)
 {
     buf_init(out, 1 << 24);
     const char *sql[] = {
         "SELECT m.agent, l.item, l.level, l.own_level, l.evidence, l.scored, l.passed,"
-        " l.score_sum, l.child_sum, l.child_started, l.changed_seq FROM mastery_levels l"
-        " JOIN mastery_learners m ON m.id = l.learner_id ORDER BY m.institution_id, m.agent, "
-        "l.item",
+        " l.score_sum, l.child_sum, l.child_started, l.changed_seq, l.attained"
+        " FROM mastery_levels l JOIN mastery_learners m ON m.id = l.learner_id"
+        " ORDER BY m.institution_id, m.agent, l.item",
         "SELECT m.agent, e.item, e.at, s.id, e.score, e.passed, e.via, e.via_item, e.seq"
         " FROM mastery_evidence e JOIN mastery_learners m ON m.id = e.learner_id"
         " JOIN xapi_statements s ON s.seq = e.seq ORDER BY m.institution_id, m.agent, e.item, s.id",
     };
+    const int cols[] = {12, 9}, path_from[] = {10, 8};
     for (size_t q = 0; q < N_ELEMS(sql); q++) {
         struct store_stmt *st;
         assert_int_equal(store_prepare(db, sql[q], &st), STORE_OK);
-        int cols = q == 0 ? 11 : 9;
         while (store_step(st) == STORE_ROW) {
-            for (int c = 0; c < cols; c++) {
-                /* changed_seq and the evidence's seq depend on where statements landed. */
-                if (!with_seq && c == cols - 1)
+            for (int c = 0; c < cols[q]; c++) {
+                if (!with_path && c >= path_from[q])
                     continue;
                 assert_int_equal(buf_addf(out, "%s|", store_col_text(st, c)), 0);
             }
@@ -311,6 +315,26 @@ static void dump(struct store *db, int with_seq, struct buf *out)
         store_finish(st);
         assert_int_equal(buf_adds(out, "--\n"), 0);
     }
+    /* The recency window, rebuilt or kept, must say the same. */
+    struct store_stmt *st;
+    assert_int_equal(store_prepare(db,
+                                   "SELECT m.agent, l.item, l.recent FROM mastery_levels l JOIN"
+                                   " mastery_learners m ON m.id = l.learner_id"
+                                   " ORDER BY m.institution_id, m.agent, l.item",
+                                   &st),
+                     STORE_OK);
+    while (store_step(st) == STORE_ROW) {
+        /* The window names statements by seq: only the scores and passes are path-free. */
+        struct mastery_window w;
+        mastery_window_parse(store_col_text(st, 2), &w);
+        assert_int_equal(buf_addf(out, "%s|%s|", store_col_text(st, 0), store_col_text(st, 1)), 0);
+        for (int i = 0; i < w.n; i++)
+            assert_int_equal(buf_addf(out, "%lld:%d:%d,", with_path ? (long long)w.r[i].seq : 0LL,
+                                      w.r[i].score, w.r[i].passed),
+                             0);
+        assert_int_equal(buf_adds(out, "\n"), 0);
+    }
+    store_finish(st);
 }
 
 static void assert_same_state(struct store *a, struct store *b, int with_seq)
@@ -660,7 +684,7 @@ static void published_and_skipped(void **state)
     for (int i = 0; i < 3; i++)
         last = post(f, f->inst_a, "li.na", "passed", OTHER, items, "{\"score\":{\"scaled\":1}}", i);
     catch_up(f, f->inst_a, 100);
-    /* YL.2.1 and its parent YL.2 each: 0 → 2 → 3 → 4. */
+    /* YL.2.1 and its parent YL.2 each attain 2, 3 and 4. */
     int64_t queued = query_int(f->db, "SELECT count(*) FROM mastery_outbox");
     assert_int_equal(queued, 6);
     int64_t handled = 0, published = 0;
@@ -715,6 +739,46 @@ static void published_and_skipped(void **state)
     assert_int_equal(mastery_publish(f->db, f->inst_a, 1000, &handled, &published), MASTERY_OK);
     assert_int_equal(handled, queued);
     assert_int_equal(published, 0);
+}
+
+static int64_t queued(struct fixture *f, const char *item, int level, int previous)
+{
+    char sql[512];
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FROM mastery_outbox WHERE item = '%s' AND level = %d AND previous = %d",
+             item, level, previous);
+    return query_int(f->db, sql);
+}
+
+static void attainments_and_corrections(void **state)
+{
+    struct fixture *f = *state;
+    const char *items = "[\"" YL21 "\"]";
+    int s1 = post(f, f->inst_a, "li.na", "passed", OTHER, items, NULL, 1);
+    post(f, f->inst_a, "li.na", "passed", OTHER, items, NULL, 2);
+    post(f, f->inst_a, "li.na", "passed", OTHER, items, NULL, 3);
+    catch_up(f, f->inst_a, 100);
+    assert_int_equal(queued(f, YL21, 2, 0) + queued(f, YL21, 3, 2) + queued(f, YL21, 4, 3), 3);
+    assert_int_equal(queued(f, YL2, 4, 3), 1);
+    /* A failure lowers the level shown; what was attained is not taken back. */
+    post(f, f->inst_a, "li.na", "failed", OTHER, items, NULL, 4);
+    catch_up(f, f->inst_a, 100);
+    assert_int_equal(level_of(f, f->inst_a, "li.na", YL21), 2);
+    assert_int_equal(query_int(f->db, "SELECT count(*) FROM mastery_outbox"), 6);
+    /* Voiding the first pass leaves 2 passes and a failure: the mastery rested on it. The level
+       stays 2, but the attainment of 4 no longer stands: a correction, for the parent too. */
+    void_statement(f, f->inst_a, s1);
+    catch_up(f, f->inst_a, 100);
+    assert_int_equal(level_of(f, f->inst_a, "li.na", YL21), 2);
+    assert_int_equal(queued(f, YL21, 2, 4), 1);
+    assert_int_equal(queued(f, YL2, 2, 4), 1);
+    /* Attained again: published again. */
+    for (int i = 0; i < 3; i++)
+        post(f, f->inst_a, "li.na", "passed", OTHER, items, NULL, 10 + i);
+    catch_up(f, f->inst_a, 100);
+    assert_int_equal(level_of(f, f->inst_a, "li.na", YL21), 4);
+    assert_int_equal(queued(f, YL21, 4, 2), 1);
+    assert_int_equal(query_int(f->db, "SELECT count(*) FROM mastery_outbox"), 10);
 }
 
 /* A deterministic stream of statements, voids among them; posted and processed in pieces. */
@@ -1023,6 +1087,7 @@ int main(void)
         T(voiding_a_window_member_brings_back_older),
         T(recency_by_timestamp),
         T(published_and_skipped),
+        T(attainments_and_corrections),
         T(rebuild_equals_incremental),
         T(batch_split_does_not_matter),
         T(inputs_change_recomputes),
