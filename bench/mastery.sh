@@ -14,6 +14,8 @@
 #    200 ms, so keeping up means at most 1 s of ingest left behind, a ratio >= 1 - 1/SECONDS), the
 #    lag when the load ended, the worker's capacity (statements per second of its busy time), and
 #    the ingest rate of the same load with no framework (what following the log costs the LRS).
+#    This is a cold start: a new college, where nearly every statement begins competencies, so the
+#    worker also publishes an attainment or two per statement (the LRS storing as much again).
 # 2. Rebuild: `carecampus mastery rebuild --no-publish` of BENCH_MASTERY_N statements (default
 #    1,000,000, one in 1,000 a voiding statement) with the same framework. Reference, in the same
 #    run on the same file: reading the same statements in store order (SELECT … ORDER BY seq: the
@@ -22,13 +24,18 @@
 #    The statements are the database of bench/lrs.sh part 2: taken from BENCH_LRS_CACHE
 #    (build/bench-cache/lrs-1000000-*.db) when there is one, else loaded with bench/lrs_fill.c
 #    (minutes) and left there for the next run.
+# 3. Streaming again, into the college of part 2 once rebuilt (its 1,000,000 statements of history;
+#    the attainments the rebuild found are dropped from this copy rather than published): the
+#    steady state of a college in use, where new statements seldom reach a new level.
+#        mastery updates/s while statements stream in     target: keeps up with the ingest rate
 #
 # A measurement, not a test: exits 0 whether or not the targets are met (1 only when it cannot
 # measure). Listens on 127.0.0.1 only; its files are removed on exit (the cache aside).
 #
 # Usage: bench/mastery.sh [BUILD_DIR]   (default build)
 # Environment: BENCH_MASTERY_SECONDS (10), BENCH_MASTERY_CLIENTS (4), BENCH_MASTERY_INGEST (200000
-# statements generated for part 1), BENCH_MASTERY_1M (1; 0 skips part 2), BENCH_MASTERY_N (1000000),
+# statements generated for parts 1 and 3), BENCH_MASTERY_COLD (1; 0 skips part 1), BENCH_MASTERY_1M
+# (1; 0 skips parts 2 and 3), BENCH_MASTERY_N (1000000),
 # BENCH_LRS_CACHE (BUILD_DIR/bench-cache), BENCH_LRS_SEED (1).
 set -euo pipefail
 
@@ -40,6 +47,7 @@ seconds=${BENCH_MASTERY_SECONDS:-10}
 clients=${BENCH_MASTERY_CLIENTS:-4}
 ingest=${BENCH_MASTERY_INGEST:-200000}
 do_1m=${BENCH_MASTERY_1M:-1}
+do_cold=${BENCH_MASTERY_COLD:-1}
 n=${BENCH_MASTERY_N:-1000000}
 cache=${BENCH_LRS_CACHE-$build/bench-cache}
 seed=${BENCH_LRS_SEED:-1}
@@ -102,10 +110,11 @@ start_server() { # dir
   done
   curl -fs -o /dev/null "$url/xapi/about" || die "carecampus did not answer: $(cat "$tmp/carecampus.log")"
   curl -fs -c "$tmp/jar" -o /dev/null -H 'Content-Type: application/json' \
-    -d '{"login":"bench.admin","password":"bench-password-1"}' "$url/api/session" || die "cannot log in"
+    -d "{\"login\":\"$admin_login\",\"password\":\"bench-password-1\"}" "$url/api/session" || die "cannot log in"
 }
 
 status() { curl -fs -b "$tmp/jar" "$url/api/mastery/status"; }
+admin_login=bench.admin
 
 version=$("$bin" version 2>/dev/null | head -n 1)
 case $version in carecampus*) ;; *) version="carecampus $version" ;; esac
@@ -116,77 +125,98 @@ echo "$version, SQLite $(pkg-config --modversion sqlite3 2>/dev/null || echo '?'
   || die "cannot generate the statements"
 bytes=$(wc -c <"$tmp/batches.jsonl")
 
-# The same load without a framework first: the worker has nothing to count.
-new_college "$tmp/idle"
-start_server "$tmp/idle"
-node "$root/bench/lrs_load.mjs" ingest "$url" "$key:$secret" "$tmp/batches.jsonl" "$clients" "$seconds" \
-  >"$tmp/idle.json" || die "the ingest load failed"
-stop_server
+# Streams the load at the server of DIR (already set up: $key, $secret, an admin) and measures the
+# worker; writes NAME.json (the load), NAME.end.json (status when the load ended), NAME.times,
+# NAME.worker and NAME.count.
+measure_stream() { # dir name batches
+  local dir=$1 name=$2 batches=$3 t0 t1 t2 worker
+  start_server "$dir"
+  status >/dev/null || die "GET /api/mastery/status failed"
+  t0=$(date +%s.%N)
+  node "$root/bench/lrs_load.mjs" ingest "$url" "$key:$secret" "$batches" "$clients" "$seconds" \
+    >"$tmp/$name.json" || die "the ingest load failed"
+  status >"$tmp/$name.end.json" || die "GET /api/mastery/status failed"
+  # Then until the worker has read everything, and published what it found.
+  for _ in $(seq 1 1800); do
+    status >"$tmp/now.json"
+    node -e 'const s=require(process.argv[1]);process.exit(s.seq>=s.latest&&!s.stale?0:1)' "$tmp/now.json" && break
+    sleep 0.1
+  done
+  t1=$(date +%s.%N)
+  for _ in $(seq 1 1800); do
+    status >"$tmp/now.json"
+    node -e 'const s=require(process.argv[1]);process.exit(s.pending===0?0:1)' "$tmp/now.json" && break
+    sleep 0.1
+  done
+  t2=$(date +%s.%N)
+  echo "$t0 $t1 $t2" >"$tmp/$name.times"
+  stop_server
+  worker=$(sed -n 's/.*mastery worker stopped after \([0-9]*\) statements (busy \([0-9]*\) ms).*/\1 \2/p' \
+    "$tmp/carecampus.log" | tail -n 1)
+  [ -n "$worker" ] || die "the server did not report its mastery worker: $(tail -5 "$tmp/carecampus.log")"
+  echo "$worker" >"$tmp/$name.worker"
+  "$build/bench_mastery" count "$dir/carecampus.db" 1 >"$tmp/$name.count"
+}
 
-new_college "$tmp/live"
-"$build/bench_mastery" setup "$tmp/live/carecampus.db" 1 || die "cannot add the framework"
-start_server "$tmp/live"
-status >/dev/null || die "GET /api/mastery/status failed"
-t0=$(date +%s.%N)
-node "$root/bench/lrs_load.mjs" ingest "$url" "$key:$secret" "$tmp/batches.jsonl" "$clients" "$seconds" \
-  >"$tmp/live.json" || die "the ingest load failed"
-status >"$tmp/at_end.json" || die "GET /api/mastery/status failed"
-# Then until the worker has read everything (and published what it found).
-for _ in $(seq 1 1200); do
-  status >"$tmp/now.json"
-  node -e 'const s=require(process.argv[1]);process.exit(s.seq>=s.latest&&!s.stale?0:1)' "$tmp/now.json" && break
-  sleep 0.1
-done
-t1=$(date +%s.%N)
-for _ in $(seq 1 600); do
-  status >"$tmp/now.json"
-  node -e 'const s=require(process.argv[1]);process.exit(s.pending===0?0:1)' "$tmp/now.json" && break
-  sleep 0.1
-done
-t2=$(date +%s.%N)
-read -r levels evidence changes < <("$build/bench_mastery" count "$tmp/live/carecampus.db" 1)
-stop_server
-worker=$(sed -n 's/.*mastery worker stopped after \([0-9]*\) statements (busy \([0-9]*\) ms).*/\1 \2/p' \
-  "$tmp/carecampus.log" | tail -n 1)
-[ -n "$worker" ] || die "the server did not report its mastery worker: $(tail -5 "$tmp/carecampus.log")"
-
-echo
-echo "1. streaming: POST /xapi/statements, 100 statements a request (avg $((bytes / ingest)) bytes each)," \
-  "$clients clients, ${seconds}s; every statement evidence (3-4 items with the tree and crosswalk)"
-node - "$tmp" "$t0" "$t1" "$t2" "$worker" "$levels" "$evidence" "$changes" <<'EOF'
+# The table of a streaming measurement: NAME against the idle ingest of IDLE (may be "-").
+report_stream() { # name idle
+  node - "$tmp" "$1" "$2" <<'EOF2'
 const fs = require('fs');
-const [tmp, t0, t1, t2, worker, levels, evidence, changes] = process.argv.slice(2);
-const idle = JSON.parse(fs.readFileSync(`${tmp}/idle.json`, 'utf8'));
-const live = JSON.parse(fs.readFileSync(`${tmp}/live.json`, 'utf8'));
-const end = JSON.parse(fs.readFileSync(`${tmp}/at_end.json`, 'utf8'));
-const [wStatements, wBusyMs] = worker.trim().split(/\s+/).map(Number);
+const [tmp, name, idleName] = process.argv.slice(2);
+const read = (f) => JSON.parse(fs.readFileSync(`${tmp}/${f}`, 'utf8'));
+const live = read(`${name}.json`), end = read(`${name}.end.json`);
+const idle = idleName === '-' ? null : read(`${idleName}.json`);
+const [t0, t1, t2] = fs.readFileSync(`${tmp}/${name}.times`, 'utf8').trim().split(/\s+/).map(Number);
+const [wStatements, wBusyMs] = fs.readFileSync(`${tmp}/${name}.worker`, 'utf8').trim().split(/\s+/).map(Number);
+const [levels, evidence, changes] = fs.readFileSync(`${tmp}/${name}.count`, 'utf8').trim().split(/\s+/).map(Number);
 const ingestRate = live.statements / live.seconds;
-const idleRate = idle.statements / idle.seconds;
-// Statements stored by the end of the load and read by the worker by then: its rate over the load.
+// What the worker had read of the statements stored by the end of the load: its rate over the load.
 const lag = Math.max(0, end.latest - end.seq);
-const doneAtEnd = live.statements - lag;
-const masteryRate = doneAtEnd / live.seconds;
+const masteryRate = (live.statements - lag) / live.seconds;
 const ratio = ingestRate ? masteryRate / ingestRate : 0;
-const capacity = wBusyMs ? wStatements / (wBusyMs / 1000) : 0;
-const catchUp = (Number(t1) - Number(t0)) - live.seconds;
-const publish = Number(t2) - Number(t1);
 const target = 1 - 1 / live.seconds;
-const line = (...c) => console.log(c[0].padEnd(44) + ' ' + c.slice(1, 5).map((x, i) => String(x).padStart([12, 12, 7, 8][i])).join(' ') + '  ' + c[5]);
+const capacity = wBusyMs ? wStatements / (wBusyMs / 1000) : 0;
+const line = (...c) => console.log(c[0].padEnd(48) + ' ' + c.slice(1, 5).map((x, i) => String(x).padStart([12, 12, 7, 8][i])).join(' ') + '  ' + c[5]);
 console.log('');
 line('what', 'statements/s', 'ingest st/s', 'ratio', 'target', 'result');
-line('-'.repeat(44), '-'.repeat(12), '-'.repeat(12), '-'.repeat(7), '-'.repeat(8), '------');
-const errors = live.errors + idle.errors;
+line('-'.repeat(48), '-'.repeat(12), '-'.repeat(12), '-'.repeat(7), '-'.repeat(8), '------');
+const errors = live.errors + (idle ? idle.errors : 0);
 line('mastery updates while statements stream in', masteryRate.toFixed(0), ingestRate.toFixed(0), ratio.toFixed(2), `>= ${target.toFixed(2)}`,
   (ratio >= target && !errors ? 'PASS' : 'MISS') + (errors ? ` (${errors} failed requests)` : ''));
 line('worker capacity (per second of its busy time)', capacity.toFixed(0), ingestRate.toFixed(0), (capacity / ingestRate).toFixed(2), '', 'headroom');
-line('LRS ingest with mastery / with nothing to count', ingestRate.toFixed(0), idleRate.toFixed(0), (ingestRate / idleRate).toFixed(2), '', 'cost to the LRS');
+if (idle) {
+  const idleRate = idle.statements / idle.seconds;
+  line('LRS ingest with mastery / with nothing to count', ingestRate.toFixed(0), idleRate.toFixed(0), (ingestRate / idleRate).toFixed(2), '', 'cost to the LRS');
+}
 console.log(`\nwhen the load ended: ${lag} statements not yet read (${(lag / ingestRate * 1000).toFixed(0)} ms of ingest);` +
-  ` all read ${Math.max(0, catchUp).toFixed(1)} s after the load; ${changes} level changes published ${publish.toFixed(1)} s later.`);
+  ` all read ${Math.max(0, t1 - t0 - live.seconds).toFixed(1)} s after the load, all published ${(t2 - t1).toFixed(1)} s later.`);
 console.log(`worker: ${wStatements} statements in ${(wBusyMs / 1000).toFixed(1)} s busy (reading, parsing, applying, publishing);` +
-  ` state: ${levels} (learner, item) levels, ${evidence} evidence rows.`);
-if (live.statements >= 0.98 * Number(process.env.BENCH_MASTERY_INGEST || 200000)) console.log('note: the generated statements ran out: raise BENCH_MASTERY_INGEST');
-if (errors) console.log(`first failure: ${(live.firstError || idle.firstError || '').slice(0, 200)}`);
-EOF
+  ` state: ${levels} (learner, item) levels, ${evidence} evidence rows; ${changes} attainments published or queued.`);
+if (errors) console.log(`first failure: ${(live.firstError || (idle && idle.firstError) || '').slice(0, 200)}`);
+EOF2
+}
+
+if [ "$do_cold" != 0 ]; then
+  # The same load without a framework first: the worker has nothing to count.
+  new_college "$tmp/idle"
+  start_server "$tmp/idle"
+  node "$root/bench/lrs_load.mjs" ingest "$url" "$key:$secret" "$tmp/batches.jsonl" "$clients" "$seconds" \
+    >"$tmp/idle.json" || die "the ingest load failed"
+  stop_server
+
+  new_college "$tmp/live"
+  "$build/bench_mastery" setup "$tmp/live/carecampus.db" 1 || die "cannot add the framework"
+  measure_stream "$tmp/live" live "$tmp/batches.jsonl"
+
+  echo
+  echo "1. streaming into a new college: POST /xapi/statements, 100 statements a request" \
+    "(avg $((bytes / ingest)) bytes each), $clients clients, ${seconds}s; every statement evidence" \
+    "(a skill, its course and programme, half a crosswalk)"
+  report_stream live idle
+else
+  echo
+  echo "1. streaming into a new college: skipped (BENCH_MASTERY_COLD=0)"
+fi
 
 # --- 2. rebuild of BENCH_MASTERY_N statements ----------------------------------------------
 if [ "$do_1m" = 0 ]; then
@@ -229,7 +259,6 @@ node - "$tmp/rebuild.json" "$scan_n" "$scan_s" "$parse_s" "$levels" "$evidence" 
 const fs = require('fs');
 const [file, n, scanS, parseS, levels, evidence, changes] = process.argv.slice(2);
 const r = JSON.parse(fs.readFileSync(file, 'utf8'))[0];
-const target = 1 - 1 / live.seconds;
 const line = (...c) => console.log(c[0].padEnd(44) + ' ' + c.slice(1, 4).map((x, i) => String(x).padStart([10, 14, 9][i])).join(' '));
 console.log('');
 line('what', 'seconds', 'statements/s', 'x floor');
@@ -241,4 +270,20 @@ row('carecampus mastery rebuild (whole state)', r.rebuild_seconds);
 console.log(`\nrebuild: ${r.statements} statements read, ${evidence} evidence rows, ${levels} (learner, item) levels,` +
   ` ${changes} level changes queued for publication (--no-publish: the server publishes them).`);
 EOF
+
+# --- 3. streaming into the rebuilt college ---------------------------------------------------
+"$build/bench_lrs_gen" batches "$seed" "$n" "$ingest" 100 "$tmp/more.jsonl" "$tmp/more.idx" \
+  || die "cannot generate the statements"
+sqlite3 "$tmp/r/carecampus.db" "DELETE FROM mastery_outbox;" || die "cannot clear the outbox"
+cred=$("$bin" xapi client add --data "$tmp/r" --institution 1 --name bench3 --scope all --json \
+  2>>"$tmp/init.log") || die "carecampus xapi client add failed"
+key=$(node -e 'console.log(JSON.parse(process.argv[1]).key)' "$cred")
+secret=$(node -e 'console.log(JSON.parse(process.argv[1]).secret)' "$cred")
+echo "bench-password-1" | "$bin" user add --data "$tmp/r" --institution 1 --role admin \
+  --login bench.admin3 --password-stdin >>"$tmp/init.log" 2>&1 || die "cannot add the admin"
+admin_login=bench.admin3
+measure_stream "$tmp/r" steady "$tmp/more.jsonl"
+echo
+echo "3. streaming into the college of part 2 (its $scan_n statements of history), as part 1"
+report_stream steady -
 exit 0

@@ -78,13 +78,14 @@ static int item(struct store *db, const char *doc, const char *id, int pos, cons
              "\"%s\"},\"zh-CN\":{\"fullStatement\":\"%s\",\"abbreviatedStatement\":\"%s\"}}%s}}",
              id, en, en, coding, en, en, zh, zh,
              critical ? ",\"https://carecampus.org/ns/case#critical\":true" : "");
-    snprintf(sql, sizeof(sql),
-             "INSERT INTO case_items (identifier, document_id, position, human_coding, item_type,"
-             " full_statement, search_text, json) VALUES ('%s', '%s', %d, '%s', 'Skill', '%s', '%s',"
-             " '%s');"
-             "INSERT INTO case_associations (identifier, document_id, type, origin, destination,"
-             " sequence, json) VALUES ('%s', '%s', 'isChildOf', '%s', '%s', %d, '{}')",
-             id, doc, pos, coding, en, en, json, id, doc, id, parent, pos);
+    snprintf(
+        sql, sizeof(sql),
+        "INSERT INTO case_items (identifier, document_id, position, human_coding, item_type,"
+        " full_statement, search_text, json) VALUES ('%s', '%s', %d, '%s', 'Skill', '%s', '%s',"
+        " '%s');"
+        "INSERT INTO case_associations (identifier, document_id, type, origin, destination,"
+        " sequence, json) VALUES ('%s', '%s', 'isChildOf', '%s', '%s', %d, '{}')",
+        id, doc, pos, coding, en, en, json, id, doc, id, parent, pos);
     return run(db, sql);
 }
 
@@ -202,12 +203,12 @@ static long count_of(struct store *db, const char *sql, long institution)
 
 static int count(struct store *db, long institution)
 {
-    long levels = count_of(db, "SELECT count(*) FROM mastery_levels WHERE institution_id = ?",
-                           institution);
-    long evidence = count_of(db, "SELECT count(*) FROM mastery_evidence WHERE institution_id = ?",
-                             institution);
-    long queued = count_of(db, "SELECT count(*) FROM mastery_outbox WHERE institution_id = ?",
-                           institution);
+    long levels =
+        count_of(db, "SELECT count(*) FROM mastery_levels WHERE institution_id = ?", institution);
+    long evidence =
+        count_of(db, "SELECT count(*) FROM mastery_evidence WHERE institution_id = ?", institution);
+    long queued =
+        count_of(db, "SELECT count(*) FROM mastery_outbox WHERE institution_id = ?", institution);
     long published = count_of(db,
                               "SELECT count(*) FROM xapi_statements WHERE institution_id = ?"
                               " AND client_id IS NULL AND verb IN"

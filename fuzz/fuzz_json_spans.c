@@ -58,8 +58,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct json_span spans[4];
     if (json_member_spans((const char *)data, size, probe, 4, spans) == 0) {
         for (int i = 0; i < 4; i++)
-            CHECK(!spans[i].p ||
-                  (spans[i].p >= (const char *)data && spans[i].p + spans[i].len <= (const char *)data + size));
+            CHECK(!spans[i].p || (spans[i].p >= (const char *)data &&
+                                  spans[i].p + spans[i].len <= (const char *)data + size));
     }
     json_t *v = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, NULL);
     if (!json_is_object(v)) {

@@ -224,8 +224,8 @@ void api_mastery_status(struct http_request *req)
     }
     http_reply_json(req, 200,
                     json_pack("{s:I, s:I, s:I, s:i, s:b}", "seq", (json_int_t)p.seq, "latest",
-                              (json_int_t)p.latest, "reset_seq", (json_int_t)p.reset_seq,
-                              "pending", p.pending, "stale", p.stale));
+                              (json_int_t)p.latest, "reset_seq", (json_int_t)p.reset_seq, "pending",
+                              p.pending, "stale", p.stale));
 }
 
 static int append_student(void *ctx, const struct auth_user *u)
@@ -263,8 +263,8 @@ void api_classes_mastery(struct http_request *req)
         return;
     }
     json_t *students = json_array(), *status = NULL, *v = NULL;
-    if (!students || auth_class_students(req->db, me->institution_id, id, append_student,
-                                         students)) {
+    if (!students ||
+        auth_class_students(req->db, me->institution_id, id, append_student, students)) {
         json_decref(students);
         http_reply_error(req, 500, "internal", "internal", NULL);
         return;

@@ -138,7 +138,8 @@ static int rebuild(int argc, char **argv)
                    i ? "," : "", (long long)ids[i], (long long)p.processed, (long long)p.changes,
                    (long long)published, rebuild_s, publish_s);
         else
-            printf("institution %lld: %lld statements read in %.1f s, %lld attainments and corrections;"
+            printf("institution %lld: %lld statements read in %.1f s, %lld attainments and "
+                   "corrections;"
                    " %lld statements published in %.1f s\n",
                    (long long)ids[i], (long long)p.processed, rebuild_s, (long long)p.changes,
                    (long long)published, publish_s);

@@ -838,11 +838,12 @@ static int read_batch(struct run *r, int64_t cursor, int batch, struct fact **fa
 
 /*
  * Notes the level changes of the current statement and queues those to be
- * published: an attainment (a level above any published for the cell since
- * its last correction) and, when the statement is a voiding one, a
- * correction (the level fell below the one published: what was attained no
- * longer stands). A level that falls because of newer results is shown, not
- * published: what was attained was attained.
+ * published: an attainment (developing or better, and above any level
+ * published for the cell since its last correction) and, when the statement
+ * is a voiding one, a correction (the level fell below the one published:
+ * what was attained no longer stands). A level that falls because of newer
+ * results is shown, not published: what was attained was attained; and
+ * beginning is no attainment (the evidence itself says as much).
  */
 static int emit_changes(struct run *r, int voiding)
 {
@@ -855,7 +856,8 @@ static int emit_changes(struct run *r, int voiding)
                 break;
         }
         int previous = c->attained;
-        if (!(c->level > c->attained || (voiding && c->level < c->attained)))
+        if (!((c->level > c->attained && c->level >= MASTERY_DEVELOPING) ||
+              (voiding && c->level < c->attained)))
             continue;
         c->attained = c->level;
         if ((err = mark_dirty(r, c)))

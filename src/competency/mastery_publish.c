@@ -91,7 +91,7 @@ static json_t *item_name(struct store *db, const char *item)
 }
 
 /* The statement of one queued change (a new reference; NULL when out of memory). */
-static json_t *change_statement(struct store *db, const char *id, json_t *who, const char *item,
+static json_t *change_statement(const char *id, json_t *who, json_t *name, const char *item,
                                 int level, int previous, const char *trigger, const char *at)
 {
     char iri[128];
@@ -103,11 +103,11 @@ static json_t *change_statement(struct store *db, const char *id, json_t *who, c
                      mastered ? MASTERY_VERB_MASTERED : MASTERY_VERB_ATTAINED, "display", "en-US",
                      mastered ? "mastered" : "attained", "zh-CN", mastered ? "掌握了" : "达到了",
                      "object", "objectType", "Activity", "id", iri, "definition", "type",
-                     "http://adlnet.gov/expapi/activities/objective", "name", item_name(db, item),
-                     "result", "success", level >= MASTERY_PROFICIENT, "extensions",
-                     MASTERY_EXT_LEVEL, level, MASTERY_EXT_PREVIOUS, previous, "context",
-                     "platform", "CareCampus", "statement", "objectType", "StatementRef", "id",
-                     trigger, "extensions", MASTERY_EXT_CFITEMS, item, "timestamp", at);
+                     "http://adlnet.gov/expapi/activities/objective", "name", name, "result",
+                     "success", level >= MASTERY_PROFICIENT, "extensions", MASTERY_EXT_LEVEL, level,
+                     MASTERY_EXT_PREVIOUS, previous, "context", "platform", "CareCampus",
+                     "statement", "objectType", "StatementRef", "id", trigger, "extensions",
+                     MASTERY_EXT_CFITEMS, item, "timestamp", at);
 }
 
 static int stored_already(struct store *db, int64_t institution, const char *id, int *yes)
@@ -180,8 +180,8 @@ int mastery_publish(struct store *db, int64_t institution, int max, int64_t *han
     store_bind_int(st, 1, institution);
     store_bind_int(st, 2, max);
     /* Read the rows first: recording needs the connection for its own transaction. */
-    json_t *rows = json_array();
-    int rc, err = rows ? MASTERY_OK : MASTERY_ERR_NOMEM;
+    json_t *rows = json_array(), *actors = json_object(), *names = json_object();
+    int rc, err = rows && actors && names ? MASTERY_OK : MASTERY_ERR_NOMEM;
     while (!err && (rc = store_step(st)) == STORE_ROW) {
         json_t *row = json_pack("[I, s, s, s, I, I, s, s]", (json_int_t)store_col_int(st, 0),
                                 store_col_text(st, 1), store_col_text(st, 2), store_col_text(st, 3),
@@ -210,12 +210,19 @@ int mastery_publish(struct store *db, int64_t institution, int max, int64_t *han
         last = json_integer_value(json_array_get(row, 0));
         if (yes)
             continue;
-        json_t *who = actor(db, institution, json_string_value(json_array_get(row, 2)));
-        if (!who) { /* cannot be: keys are made from agents */
+        /* One batch names few learners and items: look each up once. */
+        const char *key = json_string_value(json_array_get(row, 2));
+        const char *item = json_string_value(json_array_get(row, 3));
+        json_t *who = json_object_get(actors, key), *name = json_object_get(names, item);
+        if (!who && (who = actor(db, institution, key)))
+            json_object_set_new(actors, key, who);
+        if (!name && (name = item_name(db, item)))
+            json_object_set_new(names, item, name);
+        if (!who || !name) { /* cannot be: keys are made from agents */
             LOG_WARN("mastery: a learner of institution %lld has no agent", (long long)institution);
             continue;
         }
-        json_t *s = change_statement(db, id, who, json_string_value(json_array_get(row, 3)),
+        json_t *s = change_statement(id, json_deep_copy(who), json_deep_copy(name), item,
                                      (int)json_integer_value(json_array_get(row, 4)),
                                      (int)json_integer_value(json_array_get(row, 5)),
                                      json_string_value(json_array_get(row, 6)),
@@ -224,6 +231,8 @@ int mastery_publish(struct store *db, int64_t institution, int max, int64_t *han
             err = MASTERY_ERR_NOMEM;
     }
     json_decref(rows);
+    json_decref(actors);
+    json_decref(names);
     if (!err && json_array_size(list))
         err = record(db, institution, list, &stored);
     json_decref(list);

@@ -21,7 +21,8 @@
 
 #define WORKER_BATCH     1000  /* statements a transaction */
 #define WORKER_SLICE     20000 /* statements an institution gets before the next one's turn */
-#define WORKER_PUBLISH   500   /* level changes a publishing transaction */
+#define WORKER_PUBLISH   500   /* attainments a publishing transaction */
+#define WORKER_PUBLISHES 4     /* publishing transactions an institution gets in a round */
 #define WORKER_RELOAD_MS 60000 /* the models are reloaded this often whatever the probe says */
 
 struct mastery_worker {
@@ -77,7 +78,8 @@ static int round_once(struct mastery_worker *w, struct store *db, int reload)
                      (long long)ids[i]);
         int64_t published = 0;
         int rounds = 0;
-        for (; rounds < 100 && !stopping(w); rounds++) {
+        /* Levels first: publishing (the LRS storing statements) waits for the next round. */
+        for (; rounds < WORKER_PUBLISHES && !stopping(w); rounds++) {
             int64_t done = 0, handled = 0;
             if (mastery_publish(db, ids[i], WORKER_PUBLISH, &handled, &done) || !handled)
                 break;
@@ -88,7 +90,7 @@ static int round_once(struct mastery_worker *w, struct store *db, int reload)
         if (p.processed || published)
             w->busy_ns += (int64_t)(time_mono_ns() - t0);
         pthread_mutex_unlock(&w->lock);
-        if (!err && (p.processed >= WORKER_SLICE || rounds == 100))
+        if (!err && (p.processed >= WORKER_SLICE || rounds == WORKER_PUBLISHES))
             more = 1;
     }
     return more;

@@ -744,9 +744,10 @@ static void published_and_skipped(void **state)
 static int64_t queued(struct fixture *f, const char *item, int level, int previous)
 {
     char sql[512];
-    snprintf(sql, sizeof(sql),
-             "SELECT count(*) FROM mastery_outbox WHERE item = '%s' AND level = %d AND previous = %d",
-             item, level, previous);
+    snprintf(
+        sql, sizeof(sql),
+        "SELECT count(*) FROM mastery_outbox WHERE item = '%s' AND level = %d AND previous = %d",
+        item, level, previous);
     return query_int(f->db, sql);
 }
 

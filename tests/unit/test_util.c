@@ -660,8 +660,8 @@ static void json_member_spans_table(void **state)
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         const char *got = span_of(rows[i].text, rows[i].key, buf, sizeof(buf));
         if (strcmp(got, rows[i].span) != 0)
-            fail_msg("row %zu (%s, %s): got [%s], expected [%s]", i, rows[i].text, rows[i].key,
-                     got, rows[i].span);
+            fail_msg("row %zu (%s, %s): got [%s], expected [%s]", i, rows[i].text, rows[i].key, got,
+                     rows[i].span);
     }
     /* Several keys in one pass; the first of a repeated key wins. */
     const char *text = "{\"x\":1,\"y\":{\"x\":9},\"z\":[],\"x\":3}";
