@@ -270,13 +270,28 @@ static int query_int(struct store *db, const char *sql, int64_t a, int64_t *out)
     return rc < 0 ? MASTERY_ERR_STORE : MASTERY_OK;
 }
 
-/* The newest statement stored for INSTITUTION (0: none). */
-static int latest_seq(struct store *db, int64_t institution, int64_t *out)
+/*
+ * The newest statement stored for INSTITUTION after AFTER, else AFTER. The
+ * statements are walked back from the newest by seq ("+" keeps SQLite from
+ * scanning the institution's whole index instead), so the work is the part
+ * of the log after AFTER: little once the engine is up to date.
+ */
+static int latest_seq(struct store *db, int64_t institution, int64_t after, int64_t *out)
 {
-    return query_int(db,
-                     "SELECT seq FROM xapi_statements WHERE institution_id = ?"
-                     " ORDER BY seq DESC LIMIT 1",
-                     institution, out);
+    struct store_stmt *st;
+    *out = after;
+    if (store_prepare(db,
+                      "SELECT seq FROM xapi_statements WHERE +institution_id = ? AND seq > ?"
+                      " ORDER BY seq DESC LIMIT 1",
+                      &st))
+        return MASTERY_ERR_STORE;
+    store_bind_int(st, 1, institution);
+    store_bind_int(st, 2, after);
+    int rc = store_step(st);
+    if (rc == STORE_ROW)
+        *out = store_col_int(st, 0);
+    store_finish(st);
+    return rc < 0 ? MASTERY_ERR_STORE : MASTERY_OK;
 }
 
 void mastery_user_agent_key(const char *login, char *out, size_t size)
@@ -615,16 +630,13 @@ static int might_count(const struct mastery_model *m, const char *text)
            strstr(text, MASTERY_ITEM_IRI);
 }
 
-static json_t *span_value(const struct json_span *v)
+/* Parses the value V spans into OBJ[KEY]; 0, or -1 when it does not parse (out of memory). */
+static int set_span(json_t *obj, const char *key, const struct json_span *v)
 {
-    return v->p ? json_loadb(v->p, v->len, JSON_DECODE_ANY, NULL) : NULL;
-}
-
-static void set_span(json_t *obj, const char *key, const struct json_span *v)
-{
-    json_t *j = span_value(v);
-    if (j)
-        json_object_set_new(obj, key, j);
+    if (!v->p)
+        return 0;
+    json_t *j = json_loadb(v->p, v->len, JSON_DECODE_ANY, NULL);
+    return j && !json_object_set_new(obj, key, j) ? 0 : -1;
 }
 
 /*
@@ -632,7 +644,8 @@ static void set_span(json_t *obj, const char *key, const struct json_span *v)
  * shape: actor, verb.id (VERB), object.objectType and .id, result,
  * context.extensions, timestamp and stored. Parsing only these (jansson, on
  * their spans) costs a fraction of the whole; a statement whose keys hold
- * escapes is parsed whole.
+ * escapes is parsed whole. NULL only when out of memory: stored statements
+ * are JSON the LRS wrote.
  */
 static json_t *slim_statement(const char *text, const char *verb)
 {
@@ -643,23 +656,25 @@ static json_t *slim_statement(const char *text, const char *verb)
     struct json_span v[6], o[2], c[1];
     if (json_member_spans(text, strlen(text), top, 6, v) ||
         (v[4].p && json_member_spans(v[4].p, v[4].len, in_object, 2, o)) ||
-        (v[5].p && json_member_spans(v[5].p, v[5].len, in_context, 1, c)))
-        return json_loads(text, 0, NULL);
-    json_t *st = json_pack("{s:{s:s}}", "verb", "id", verb);
-    if (!st)
-        return NULL;
-    for (int i = 0; i < 4; i++)
-        set_span(st, top[i], &v[i]);
-    if (v[4].p) {
-        json_t *obj = json_object();
-        json_object_set_new(st, "object", obj);
-        set_span(obj, "objectType", &o[0]);
-        set_span(obj, "id", &o[1]);
+        (v[5].p && json_member_spans(v[5].p, v[5].len, in_context, 1, c))) {
+        json_error_t e;
+        json_t *whole = json_loads(text, 0, &e);
+        /* Not JSON after all (it cannot be): an empty statement counts for nothing. */
+        return whole || json_error_code(&e) == json_error_out_of_memory ? whole : json_object();
     }
-    if (v[5].p && c[0].p) {
-        json_t *ext = span_value(&c[0]);
-        if (ext)
-            json_object_set_new(st, "context", json_pack("{s:o}", "extensions", ext));
+    json_t *st = json_pack("{s:{s:s}}", "verb", "id", verb), *obj = NULL, *ctx = NULL;
+    int bad = !st;
+    for (int i = 0; !bad && i < 4; i++)
+        bad = set_span(st, top[i], &v[i]);
+    if (!bad && v[4].p)
+        bad = !(obj = json_object()) || json_object_set_new(st, "object", obj) ||
+              set_span(obj, "objectType", &o[0]) || set_span(obj, "id", &o[1]);
+    if (!bad && v[5].p && c[0].p)
+        bad = !(ctx = json_object()) || json_object_set_new(st, "context", ctx) ||
+              set_span(ctx, "extensions", &c[0]);
+    if (bad) {
+        json_decref(st);
+        return NULL;
     }
     return st;
 }
@@ -682,7 +697,7 @@ static int read_evidence(const struct mastery_model *m, const char *text, const 
         return MASTERY_OK;
     json_t *st = slim_statement(text, verb);
     if (!st)
-        return MASTERY_OK; /* stored statements are valid JSON; nothing to count otherwise */
+        return MASTERY_ERR_NOMEM;
     int err = MASTERY_OK;
     char key[AGENT_KEY_MAX];
     const json_t *actor = json_object_get(st, "actor");
@@ -781,7 +796,7 @@ static int read_batch(struct run *r, int64_t cursor, int batch, struct fact **fa
     struct store_stmt *st;
     if (store_prepare(db,
                       "SELECT seq, id, verb, target, client_id IS NULL, stored, statement"
-                      " FROM xapi_statements WHERE institution_id = ? AND seq > ? AND seq <= ?"
+                      " FROM xapi_statements WHERE +institution_id = ? AND seq > ? AND seq <= ?"
                       " ORDER BY seq LIMIT ?",
                       &st))
         return MASTERY_ERR_STORE;
@@ -1052,7 +1067,7 @@ static int reset_state(struct store *db, int64_t institution, const char *inputs
     for (size_t i = 0; !err && i < sizeof(clear) / sizeof(clear[0]); i++)
         err = exec_ints(db, clear[i], 1, institution, 0);
     int64_t latest = 0;
-    err = err ? err : latest_seq(db, institution, &latest);
+    err = err ? err : latest_seq(db, institution, 0, &latest);
     char now[21];
     time_iso8601(time_now(), now);
     struct store_stmt *st;
@@ -1216,7 +1231,7 @@ int mastery_status(struct store *db, int64_t institution, struct mastery_progres
     store_finish(st);
     if (rc < 0)
         return MASTERY_ERR_STORE;
-    int err = latest_seq(db, institution, &out->latest);
+    int err = latest_seq(db, institution, out->seq, &out->latest);
     err = err ? err : pending_count(db, institution, &out->pending);
     struct mastery_model *m = NULL;
     err = err ? err : mastery_model_get(db, institution, 0, &m);
