@@ -300,6 +300,30 @@ describe('publication and rebuild', () => {
     assert.equal(item.json.evidence.length, 2);
   });
 
+  test('erasing a learner erases their mastery; the others\' is recomputed the same', async () => {
+    const who = users['sun.yue'].me;
+    await store(lrs, [
+      evidence('sun.yue', { activity: CHECKOFF, items: [ITEMS.YL21], result: { success: true }, timestamp: '2026-11-26T08:00:00Z' }),
+    ]);
+    let v = await users['chen.jing'].get(`/api/mastery/students/${who.id}?framework=${DOC_YL}`);
+    assert.equal(levelOf(v.json, 'YL.2.1'), 2);
+    const others = (await users['chen.jing'].get(`/api/classes/1/mastery?framework=${DOC_YL}&depth=2`)).json.rows
+      .filter((r) => r.student.login !== 'sun.yue');
+    const agent = JSON.stringify({ account: { homePage: HOME, name: 'sun.yue' } });
+    const r = await users['admin'].del(`/api/lrs/learners?agent=${encodeURIComponent(agent)}`);
+    assert.equal(r.status, 200, r.text);
+    assert.ok(r.json.statements >= 1);
+    // At once: nothing of theirs is left.
+    v = await users['chen.jing'].get(`/api/mastery/students/${who.id}?framework=${DOC_YL}`);
+    assert.equal(levelOf(v.json, 'YL.2.1'), 0);
+    assert.ok(v.json.framework.items.every((i) => i.level === 0 && i.evidence === 0));
+    const rows = await until(async () => {
+      const h = (await users['chen.jing'].get(`/api/classes/1/mastery?framework=${DOC_YL}&depth=2`)).json;
+      return h.status.state === 'current' ? h.rows : null;
+    }, 'the recomputation after the erasure');
+    assert.deepEqual(rows.filter((x) => x.student.login !== 'sun.yue'), others);
+  });
+
   test('`carecampus mastery rebuild` gives the same rows as the server did, and publishes nothing again', async () => {
     // Everything processed and published first.
     await until(async () => {
