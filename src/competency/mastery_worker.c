@@ -104,6 +104,13 @@ static void *worker_main(void *arg)
         LOG_ERROR("mastery: the worker cannot open the database; mastery is not kept up");
         return NULL;
     }
+    /*
+     * Each round needs the write lock once or twice, briefly. Under a steady
+     * stream of statements the LRS's writers hold it most of the time; with
+     * the default growing pauses the worker, having waited once, would wait
+     * ever longer while each new request went first.
+     */
+    store_busy_poll(db, 2);
     uint64_t last_reload = time_mono_ns();
     while (!stopping(w)) {
         uint64_t now = time_mono_ns();
