@@ -222,6 +222,20 @@ const struct cli_command cli_commands[] = {
      "Exit status: 0 done (a failed score is still 0), 1 an invalid or unreadable\n"
      "file, 2 a usage error.\n",
      cli_sim},
+    {"mastery", "recompute mastery of competencies from the statements, or show its state",
+     "usage: carecampus mastery rebuild [--data DIR] [--db URL] [--institution ID] [--batch N]\n"
+     "                                  [--no-publish] [--json]\n"
+     "       carecampus mastery status [--data DIR] [--db URL] [--institution ID] [--json]\n"
+     "\n"
+     "The server keeps every learner's mastery of the competency frameworks up to\n"
+     "date from the statements as they arrive (docs/mastery.md). rebuild recomputes\n"
+     "it from the whole statement log, in store order, and gives the same result;\n"
+     "attainments already published as statements are not published again. It\n"
+     "works on every institution unless --institution is given, N statements a\n"
+     "transaction (default 20000), and may run while the server does; with\n"
+     "--no-publish the attainments it finds are left for the server to publish.\n"
+     "status shows how far the server has got.\n",
+     cli_mastery},
     {"version", "print the version", "usage: carecampus version\n", cli_version},
     {"help", "list the commands, or explain one", "usage: carecampus help [COMMAND]\n", cli_help},
     {NULL, NULL, NULL, NULL},

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "competency/mastery.h"
 #include "util/json.h"
 #include "util/timeutil.h"
 #include "xapi/client.h"
@@ -211,8 +212,16 @@ void api_lrs_learner_erase(struct http_request *req)
     }
     json_decref(a);
     struct xapi_erase_counts counts;
-    if (xapi_erase_agent(req->db, req->session.user.institution_id, key, req->session.user.id,
-                         &counts)) {
+    int64_t inst = req->session.user.institution_id;
+    /*
+     * Mastery derived from the erased statements goes too: the learner's at
+     * once, the rest recomputed (an erased statement may have counted for
+     * others). Marked before as well, so that a crash in between still ends
+     * in a recomputation.
+     */
+    if (mastery_invalidate(req->db, inst) ||
+        xapi_erase_agent(req->db, inst, key, req->session.user.id, &counts) ||
+        mastery_forget_learner(req->db, inst, key)) {
         http_reply_error(req, 500, "internal", "internal", NULL);
         return;
     }

@@ -35,6 +35,7 @@ int cli_checkoff(int argc, char **argv);
 int cli_credential(int argc, char **argv);
 int cli_verify(int argc, char **argv);
 int cli_sim(int argc, char **argv);
+int cli_mastery(int argc, char **argv);
 int cli_version(int argc, char **argv);
 int cli_help(int argc, char **argv);
 

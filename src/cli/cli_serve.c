@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "credential/award_worker.h"
 #include "credential/issuer.h"
+#include "competency/mastery.h"
 #include "http/server.h"
 #include "util/log.h"
 #include "util/seal.h"
@@ -216,6 +217,10 @@ int cli_serve(int argc, char **argv)
     }
     if (log_flush_start())
         LOG_WARN("serve: the log is written line by line");
+    /* Mastery follows the statement log in its own thread (docs/mastery.md). */
+    struct mastery_worker *mastery = NULL;
+    if (mastery_worker_start(pool, 200, &mastery))
+        LOG_WARN("serve: cannot start the mastery worker; mastery is not kept up to date");
     fprintf(stderr, "listening on http://%s%s%s:%u\n", strchr(addr, ':') ? "[" : "", addr,
             strchr(addr, ':') ? "]" : "", http_server_port(server));
 
@@ -227,6 +232,13 @@ int cli_serve(int argc, char **argv)
     xapi_forwarder_stop(&forwarder);
     award_worker_stop(&awards);
     sodium_memzero(seal_key, sizeof(seal_key));
+    if (mastery) {
+        int64_t processed, busy_ms;
+        mastery_worker_stats(mastery, &processed, &busy_ms);
+        mastery_worker_stop(&mastery);
+        LOG_INFO("serve: mastery worker stopped after %lld statements (busy %lld ms)",
+                 (long long)processed, (long long)busy_ms);
+    }
     store_pool_free(&pool);
     LOG_INFO("serve: stopped");
     log_flush_stop();

@@ -81,6 +81,15 @@ int store_begin(struct store *s) __attribute__((warn_unused_result));
 int store_commit(struct store *s) __attribute__((warn_unused_result));
 void store_rollback(struct store *s);
 
+/*
+ * Makes connection S wait for a database locked by another writer by trying
+ * again every INTERVAL_MS milliseconds (for the usual 5 s in all), rather than
+ * with the growing pauses of the default, which let a stream of fresh writers
+ * starve one that has waited. For a background writer with short, regular
+ * transactions that must keep up (the mastery worker).
+ */
+void store_busy_poll(struct store *s, unsigned interval_ms);
+
 /* Copies the whole database to PATH while others keep using it. */
 int store_backup(struct store *s, const char *path) __attribute__((warn_unused_result));
 

@@ -17,11 +17,15 @@ struct store_stmt {
     int busy;  /* handed out and not yet finished */
 };
 
+/* How long a statement waits for a database another connection has locked. */
+#define BUSY_TIMEOUT_MS 5000
+
 struct store {
     sqlite3 *db;
     struct store_stmt cache[CACHE_SIZE];
     int ncache;
-    struct store_stmt spare; /* for statements that did not fit the cache */
+    struct store_stmt spare;   /* for statements that did not fit the cache */
+    unsigned busy_interval_ms; /* store_busy_poll; 0: SQLite's own busy timeout */
 };
 
 static int map_error(sqlite3 *db, int rc, const char *what)
@@ -76,7 +80,7 @@ int store_sqlite_open(const char *path, struct store **out)
         cc_free(s);
         return err ? err : STORE_CANTOPEN;
     }
-    sqlite3_busy_timeout(s->db, 5000);
+    sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
     sqlite3_extended_result_codes(s->db, 1);
     /*
      * WAL lets readers run beside the one writer; synchronous=FULL makes a
@@ -233,6 +237,21 @@ void store_rollback(struct store *s)
 {
     if (!sqlite3_get_autocommit(s->db))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static int busy_poll(void *ctx, int count)
+{
+    const struct store *s = ctx;
+    if ((long)count * (long)s->busy_interval_ms >= BUSY_TIMEOUT_MS)
+        return 0;
+    sqlite3_sleep((int)s->busy_interval_ms);
+    return 1;
+}
+
+void store_busy_poll(struct store *s, unsigned interval_ms)
+{
+    s->busy_interval_ms = interval_ms ? interval_ms : 1;
+    sqlite3_busy_handler(s->db, busy_poll, s);
 }
 
 int store_backup(struct store *s, const char *path)

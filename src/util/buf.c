@@ -27,7 +27,9 @@ void buf_release(struct buf *b)
 void buf_reset(struct buf *b)
 {
     b->len = 0;
-    b->data[0] = 0;
+    /* The shared empty string is never written, not even with its own 0 (threads share it). */
+    if (b->cap)
+        b->data[0] = 0;
 }
 
 static int grow(struct buf *b, size_t extra)

@@ -32,6 +32,22 @@ int json_depth(const char *data, size_t len, int limit);
 /* Serialises V compactly (keys in insertion order) into OUT. */
 int json_write(const json_t *v, struct buf *out) __attribute__((warn_unused_result));
 
+/* Where a value lies in a JSON text. */
+struct json_span {
+    const char *p; /* NULL when absent */
+    size_t len;
+};
+
+/*
+ * Finds the members KEYS[0..N) at the top level of the JSON object text DATA
+ * (LEN bytes, well-formed, as jansson writes it) in one pass, without parsing
+ * the rest, for readers that need a few members of large documents: SPANS[i]
+ * is the value of KEYS[i] (p NULL when absent). Returns 0, or -1 when DATA is
+ * not an object or a key holds an escape (such a document is to be parsed).
+ */
+int json_member_spans(const char *data, size_t len, const char *const *keys, size_t n,
+                      struct json_span *spans);
+
 /* The string member KEY of OBJ, or NULL when absent or not a string. */
 const char *json_get_str(const json_t *obj, const char *key);
 

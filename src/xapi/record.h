@@ -24,6 +24,14 @@
 int xapi_record(struct store *db, int64_t institution, const json_t *statement, char id[37],
                 struct xapi_problem *p) __attribute__((warn_unused_result));
 
+/*
+ * Like xapi_record for each statement of the array STATEMENTS, stored all or
+ * none in one transaction (one durable commit for the lot). On
+ * XAPI_ERR_INVALID, P says which ("[i]…").
+ */
+int xapi_record_many(struct store *db, int64_t institution, const json_t *statements,
+                     struct xapi_problem *p) __attribute__((warn_unused_result));
+
 /* The Agent of a platform user LOGIN with display NAME (a new reference). */
 json_t *xapi_user_agent(const char *login, const char *name);
 

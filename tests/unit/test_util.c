@@ -621,6 +621,60 @@ static void json_depth_limit(void **state)
     assert_int_equal(json_depth("123", 3, 32), 0);
 }
 
+/* The span of KEY in TEXT as a string ("" when absent, "ERR" when refused). */
+static const char *span_of(const char *text, const char *key, char *out, size_t size)
+{
+    struct json_span sp;
+    const char *keys[] = {key};
+    if (json_member_spans(text, strlen(text), keys, 1, &sp))
+        return "ERR";
+    snprintf(out, size, "%.*s", sp.p ? (int)sp.len : 0, sp.p ? sp.p : "");
+    return out;
+}
+
+static void json_member_spans_table(void **state)
+{
+    static const struct {
+        const char *text, *key, *span;
+    } rows[] = {
+        {"{\"a\":1,\"b\":2}", "b", "2"},
+        {"{\"a\":1,\"b\":2}", "a", "1"},
+        {"{\"a\":1,\"b\":2}", "c", ""},
+        {" { \"a\" : [1, {\"b\":2}] , \"b\" : \"x\" } ", "a", "[1, {\"b\":2}]"},
+        {" { \"a\" : [1, {\"b\":2}] , \"b\" : \"x\" } ", "b", "\"x\""},
+        /* Nested members of the same name are not top-level ones. */
+        {"{\"o\":{\"id\":\"inner\"},\"id\":\"outer\"}", "id", "\"outer\""},
+        /* Brackets and quotes inside strings, escaped quotes and backslashes. */
+        {"{\"s\":\"}]\\\"{[\",\"t\":\"a\\\\\",\"u\":true}", "u", "true"},
+        {"{\"s\":\"}]\\\"{[\",\"t\":\"a\\\\\",\"u\":true}", "t", "\"a\\\\\""},
+        {"{\"n\":-1.5e3,\"z\":null}", "n", "-1.5e3"},
+        {"{\"n\":-1.5e3,\"z\":null}", "z", "null"},
+        {"{}", "a", ""},
+        {"[1,2]", "a", "ERR"},
+        {"{\"a\\u0062\":1}", "a", "ERR"}, /* a key with an escape: parse the document instead */
+        {"{\"a\" 1}", "a", "ERR"},
+        {"{\"a\":1", "a", "ERR"},
+        {"{\"a\":}", "a", "ERR"},
+    };
+    char buf[256];
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        const char *got = span_of(rows[i].text, rows[i].key, buf, sizeof(buf));
+        if (strcmp(got, rows[i].span) != 0)
+            fail_msg("row %zu (%s, %s): got [%s], expected [%s]", i, rows[i].text, rows[i].key, got,
+                     rows[i].span);
+    }
+    /* Several keys in one pass; the first of a repeated key wins. */
+    const char *text = "{\"x\":1,\"y\":{\"x\":9},\"z\":[],\"x\":3}";
+    const char *keys[] = {"z", "x", "w"};
+    struct json_span sp[3];
+    assert_int_equal(json_member_spans(text, strlen(text), keys, 3, sp), 0);
+    assert_int_equal(sp[0].len, 2);
+    assert_memory_equal(sp[0].p, "[]", 2);
+    assert_int_equal(sp[1].len, 1);
+    assert_memory_equal(sp[1].p, "1", 1);
+    assert_null(sp[2].p);
+}
+
 static void json_depth_ignores_strings(void **state)
 {
     const char *s = "{\"k\":\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[{{{{{{{{\"}";
@@ -1105,6 +1159,7 @@ int main(void)
         cmocka_unit_test(csv_nomem),
         cmocka_unit_test(json_depth_limit),
         cmocka_unit_test(json_depth_ignores_strings),
+        cmocka_unit_test(json_member_spans_table),
         cmocka_unit_test(json_read_table),
         cmocka_unit_test(json_read_reads_only_len_bytes),
         cmocka_unit_test(json_write_compact_in_order),

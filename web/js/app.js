@@ -37,12 +37,15 @@ const ROUTES = [
   { re: /^\/badges\/transcript$/, page: 'transcript', roles: ['student'] },
   { re: /^\/achievements$/, page: 'badges-admin', roles: ['admin', 'teacher'] },
   { re: /^\/achievements\/(\d+)$/, page: 'badges-admin', roles: ['admin', 'teacher'], keys: ['id'] },
+  { re: /^\/progress$/, page: 'progress', roles: ['student'] },
+  { re: /^\/students\/(\d+)\/progress$/, page: 'progress', roles: ['admin', 'teacher'], keys: ['id'] },
+  { re: /^\/heatmap$/, page: 'heatmap', roles: ['admin', 'teacher'] },
 ];
 
 const NAV = {
   admin: [['/users', 'nav.users'], ['/classes', 'nav.classes'], ['/checkoffs', 'nav.checkoffs'], ['/lrs/statements', 'nav.learning_records'], ['/lrs/clients', 'nav.lrs_clients'], ['/frameworks', 'nav.frameworks'], ['/alignments', 'nav.alignments'], ['/achievements', 'nav.achievements'], ['/profile', 'nav.profile']],
-  teacher: [['/classes', 'nav.my_classes'], ['/checkoffs', 'nav.checkoffs'], ['/lrs/statements', 'nav.learning_records'], ['/frameworks', 'nav.frameworks'], ['/achievements', 'nav.achievements'], ['/profile', 'nav.profile']],
-  student: [['/checkoffs/mine', 'nav.my_checkoffs'], ['/frameworks', 'nav.frameworks'], ['/badges', 'nav.badges'], ['/profile', 'nav.profile']],
+  teacher: [['/classes', 'nav.my_classes'], ['/heatmap', 'nav.class_progress'], ['/checkoffs', 'nav.checkoffs'], ['/lrs/statements', 'nav.learning_records'], ['/frameworks', 'nav.frameworks'], ['/achievements', 'nav.achievements'], ['/profile', 'nav.profile']],
+  student: [['/progress', 'nav.progress'], ['/checkoffs/mine', 'nav.my_checkoffs'], ['/frameworks', 'nav.frameworks'], ['/badges', 'nav.badges'], ['/profile', 'nav.profile']],
   verifier: [['/frameworks', 'nav.frameworks'], ['/verify', 'nav.verify'], ['/profile', 'nav.profile']],
 };
 

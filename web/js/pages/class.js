@@ -47,7 +47,8 @@ export async function mount(root, ctx) {
     ctx.setTitle(loc(() => name));
     setText(breadcrumb.querySelector('.crumb-current'), name);
     const enrolBtn = isAdmin ? button(L('class.enrol'), { variant: 'primary', onClick: openEnrol, dataset: { action: 'enrol' } }) : null;
-    const heading = pageHeader(name, { breadcrumb, actions: enrolBtn });
+    const progress = h('a', { class: 'btn btn-secondary', href: `/heatmap?class=${encodeURIComponent(cls.id)}`, dataset: { action: 'progress' } }, L('nav.class_progress'));
+    const heading = pageHeader(name, { breadcrumb, actions: [progress, enrolBtn] });
     headerSlot.replaceChildren(heading);
 
     const info = card(null, dl([
