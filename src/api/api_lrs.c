@@ -8,6 +8,7 @@
 
 #include "api/api.h"
 #include "competency/mastery.h"
+#include "credential/award_worker.h"
 #include "util/json.h"
 #include "util/timeutil.h"
 #include "xapi/client.h"
@@ -217,11 +218,12 @@ void api_lrs_learner_erase(struct http_request *req)
      * Mastery derived from the erased statements goes too: the learner's at
      * once, the rest recomputed (an erased statement may have counted for
      * others). Marked before as well, so that a crash in between still ends
-     * in a recomputation.
+     * in a recomputation. The award worker forgets the attainments it read
+     * from erased statements.
      */
     if (mastery_invalidate(req->db, inst) ||
         xapi_erase_agent(req->db, inst, key, req->session.user.id, &counts) ||
-        mastery_forget_learner(req->db, inst, key)) {
+        mastery_forget_learner(req->db, inst, key) || award_forget_erased(req->db, inst)) {
         http_reply_error(req, 500, "internal", "internal", NULL);
         return;
     }

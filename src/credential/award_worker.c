@@ -44,6 +44,21 @@ static const char *item_of(const char *iri)
     return iri && strncmp(iri, AWARD_ITEM_IRI, n) == 0 && strlen(iri + n) == 36 ? iri + n : NULL;
 }
 
+int award_forget_erased(struct store *db, int64_t institution)
+{
+    struct store_stmt *st;
+    if (store_prepare(db,
+                      "DELETE FROM badge_attainments WHERE institution_id = ? AND NOT EXISTS"
+                      " (SELECT 1 FROM xapi_statements s WHERE s.institution_id ="
+                      " badge_attainments.institution_id AND s.id = badge_attainments.statement_id)",
+                      &st))
+        return -1;
+    store_bind_int(st, 1, institution);
+    int rc = store_step(st);
+    store_finish(st);
+    return rc == STORE_OK ? 0 : -1;
+}
+
 static int add_attainment(struct store *db, int64_t institution, const char *sid, const char *item,
                           int64_t user, int64_t seq, int level)
 {

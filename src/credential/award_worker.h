@@ -39,6 +39,13 @@
 int award_worker_step(const struct award_context *ctx, int64_t institution, int max, int64_t *read,
                       int64_t *issued) __attribute__((warn_unused_result));
 
+/*
+ * Forgets the attainments of INSTITUTION whose statements are no longer stored
+ * (a learner's erasure): what they said may not earn anything any more.
+ * Badges already issued stay; revoking them is an admin's act.
+ */
+int award_forget_erased(struct store *db, int64_t institution) __attribute__((warn_unused_result));
+
 struct award_worker_options {
     struct store_pool *pool;
     const unsigned char *seal_key; /* outlives the worker */
