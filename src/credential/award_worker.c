@@ -386,12 +386,17 @@ int award_worker_step(const struct award_context *ctx, int64_t institution, int 
     int err = cursor_get(db, institution, &cursor);
     if (err)
         return err;
-    /* Read outside the write lock: the rows, then one transaction for the lot. */
+    /*
+     * Read outside the write lock: the rows, then one transaction for the lot.
+     * Attainments count only when the platform stored them (no LRS client:
+     * the mastery engine through xapi_record), or any client with
+     * statements/write could award itself a badge; voids come from anyone.
+     */
     struct store_stmt *st;
     if (store_prepare(db,
                       "SELECT seq, id, verb, voided, target, statement FROM xapi_statements"
-                      " WHERE institution_id = ? AND seq > ? AND verb IN (?, ?, ?)"
-                      " ORDER BY seq LIMIT ?",
+                      " WHERE institution_id = ?1 AND seq > ?2 AND verb IN (?3, ?4, ?5)"
+                      " AND (client_id IS NULL OR verb = ?5) ORDER BY seq LIMIT ?6",
                       &st))
         return BADGE_ERR_STORE;
     store_bind_int(st, 1, institution);

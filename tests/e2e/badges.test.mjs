@@ -81,6 +81,22 @@ async function xapiPost(statements) {
   });
   assert.equal(res.status, 200, await res.text());
 }
+// Evidence that makes the mastery engine publish attainments (docs/mastery.md): a first pass is
+// developing, a second proficient, a third at 90 % or more mastered. The award worker believes only
+// the attainments the platform publishes, never ones an LRS client posts.
+let clock = Date.parse('2026-11-01T08:00:00Z');
+function passed(login, item, scaled = 0.95) {
+  clock += 60000;
+  return {
+    id: uuid(),
+    actor: { objectType: 'Agent', account: { homePage: 'https://lrs.carecampus.invalid/users', name: login } },
+    verb: { id: 'http://adlnet.gov/expapi/verbs/passed', display: { 'en-US': 'passed' } },
+    object: { objectType: 'Activity', id: `https://vr.example.edu/xapi/activities/${item}` },
+    result: { success: true, score: { scaled } },
+    context: { extensions: { 'https://carecampus.org/xapi/extensions/cfitems': [item] } },
+    timestamp: new Date(clock).toISOString(),
+  };
+}
 function attainment(login, item, level, verb = 'https://carecampus.org/xapi/verbs/attained') {
   return {
     id: uuid(),
@@ -349,16 +365,19 @@ describe('the award worker', () => {
     assert.equal(r.status, 201, r.text);
     const two = r.json.achievement;
 
-    await xapiPost([attainment('zhang.wei', items[2], 2)]);
-    await sleep(1500);
-    assert.equal((await awardsOf(one.id)).length, 0, 'developing is not proficient');
-    await xapiPost([attainment('zhang.wei', items[2], 3), attainment('zhang.wei', items[3], 2)]);
+    // An LRS client cannot award a badge by posting attainments of its own.
+    // (success false, so that the mastery engine reads it as a failed result: no level of its own.)
+    await xapiPost([{ ...attainment('li.na', items[2], 4), result: { success: false, extensions: { 'https://carecampus.org/xapi/extensions/mastery-level': 4 } } }]);
+    await xapiPost([passed('zhang.wei', items[2])]);
+    await sleep(2500);
+    assert.equal((await awardsOf(one.id)).length, 0, 'developing is not proficient, and posted attainments count for nothing');
+    await xapiPost([passed('zhang.wei', items[2]), passed('zhang.wei', items[3])]);
     const got = await waitFor(async () => (await awardsOf(one.id)).length === 1);
     assert.ok(got, 'the worker issued the badge');
     assert.equal((await awardsOf(two.id)).length, 0, 'one item of two is not enough');
     // Mastered later: still one badge of the first.
-    await xapiPost([attainment('zhang.wei', items[2], 4, 'http://adlnet.gov/expapi/verbs/mastered')]);
-    await xapiPost([attainment('zhang.wei', items[3], 3)]);
+    await xapiPost([passed('zhang.wei', items[2])]);
+    await xapiPost([passed('zhang.wei', items[3])]);
     assert.ok(await waitFor(async () => (await awardsOf(two.id)).length === 1));
     await sleep(1500);
     assert.equal((await awardsOf(one.id)).length, 1);
@@ -377,11 +396,15 @@ describe('the award worker', () => {
   test('a correction lowers the level before the rule is met', async () => {
     const r = await teacher.post('/api/achievements/generate', { item: items[1], level: 3 });
     assert.equal(r.status, 201);
-    await xapiPost([attainment('chen.xi', items[1], 3), attainment('chen.xi', items[1], 2)]);
-    await sleep(2000);
+    // The second pass is voided: proficient never stands, so the rule is never met.
+    const second = passed('chen.xi', items[1]);
+    await xapiPost([passed('chen.xi', items[1]), second]);
+    await xapiPost([{ actor: second.actor, verb: { id: 'http://adlnet.gov/expapi/verbs/voided' }, object: { objectType: 'StatementRef', id: second.id } }]);
+    await sleep(2500);
     assert.equal((await awardsOf(r.json.achievement.id)).length, 0);
     // A rule made later applies to what was attained before.
-    await xapiPost([attainment('chen.xi', items[0], 4, 'http://adlnet.gov/expapi/verbs/mastered')]);
+    await xapiPost([passed('chen.xi', items[0]), passed('chen.xi', items[0]), passed('chen.xi', items[0])]);
+    await sleep(2500);
     const late = await teacher.post('/api/achievements/generate', { item: items[0], level: 4 });
     assert.equal(late.status, 201);
     assert.ok(await waitFor(async () => (await awardsOf(late.json.achievement.id)).some((w) => w.user.login === 'chen.xi')));
