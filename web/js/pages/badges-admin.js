@@ -11,13 +11,14 @@ import {
 import { statusTag } from './badges.js';
 
 const LEVELS = [2, 3, 4];
-const levelName = (n) => L(`achievements.level.${n}`);
+const LEVEL_KEYS = { 2: 'developing', 3: 'proficient', 4: 'mastered' };
+const levelName = (n) => L(`achievements.level.${LEVEL_KEYS[n]}`);
 const safeSvg = (svg) => (typeof svg === 'string' && svg.startsWith('<svg') ? `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}` : null);
 const itemLabel = (i) => [i.human_coding, Lpick(i.short && (i.short.en || i.short['zh-CN']) ? i.short : i.statement).text()].filter(Boolean).join(' ');
 
 function ruleText(a) {
   if (!a.rule) return L('achievements.rule_manual');
-  return L('achievements.rule_text', { level: t(`achievements.level.${a.rule.level}`), items: a.rule.items.map((i) => i.human_coding || i.identifier.slice(0, 8)).join(', ') });
+  return L('achievements.rule_text', { level: t(`achievements.level.${LEVEL_KEYS[a.rule.level]}`), items: a.rule.items.map((i) => i.human_coding || i.identifier.slice(0, 8)).join(', ') });
 }
 
 /* A search box over the stored frameworks' items; onPick(item summary). */
