@@ -202,7 +202,7 @@ static char traced[16384];
 static int trace(unsigned type, void *ctx, void *p, void *x)
 {
     const char *sql = sqlite3_sql(p);
-    if (sql && (strncmp(sql, "WITH", 4) == 0 || strncmp(sql, "SELECT s.seq", 12) == 0))
+    if (sql && (strncmp(sql, "SELECT s.seq", 12) == 0 || strncmp(sql, "SELECT d.seq", 12) == 0))
         snprintf(traced, sizeof(traced), "%s", sql);
     return 0;
 }
