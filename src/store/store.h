@@ -69,6 +69,13 @@ const void *store_col_blob(struct store_stmt *st, int i, size_t *len);
 /* Resets the statement and returns it to the cache. */
 void store_finish(struct store_stmt *st);
 
+/*
+ * The database S is connected to, the same for every connection to it (for
+ * SQLite the file's full path; "" for a temporary or in-memory database):
+ * what code that coordinates the writers of one database keys on.
+ */
+const char *store_database(struct store *s);
+
 /* Rows changed by the last INSERT, UPDATE or DELETE. */
 int64_t store_changes(struct store *s);
 

@@ -211,6 +211,12 @@ void store_finish(struct store_stmt *st)
     st->busy = 0;
 }
 
+const char *store_database(struct store *s)
+{
+    const char *name = sqlite3_db_filename(s->db, "main");
+    return name ? name : "";
+}
+
 int64_t store_changes(struct store *s)
 {
     return sqlite3_changes64(s->db);

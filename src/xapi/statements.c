@@ -1,5 +1,6 @@
 #include "xapi/statements.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -681,6 +682,173 @@ static int write_definitions(struct store *db, int64_t institution, struct batch
     return XAPI_OK;
 }
 
+/* ------------------------------------------------------------ group commit */
+
+/*
+ * A batch waiting for the write transaction. Writers of one database queue
+ * their batches; the first to find no transaction running becomes the leader
+ * and writes every queued batch (up to GROUP_MAX statements) in one
+ * transaction, each batch inside a savepoint of its own so that it still
+ * succeeds or fails alone; after the commit each waiting writer learns its
+ * result. One commit (one fsync) then serves several requests, and the
+ * waiting writers sleep on a condition variable rather than polling SQLite's
+ * lock. A batch is acknowledged only after the commit that wrote it.
+ */
+struct job {
+    const struct xapi_writer *w;
+    struct batch *b;
+    const struct xapi_blob *blobs;
+    size_t nblobs;
+    json_t *ids;
+    struct xapi_problem *p;
+    char now[32]; /* the stored time it got */
+    int err;
+    int done;
+    struct job *next;
+};
+
+#define GROUP_MAX      1000 /* statements a group transaction takes at most (a batch more is alone) */
+#define GROUPS         8    /* databases written at once with group commit (more write alone) */
+#define GROUP_NAME_MAX 1024
+
+struct group {
+    char name[GROUP_NAME_MAX]; /* the database (store_database); "" before first use */
+    pthread_cond_t finished;   /* a leader has finished */
+    int ready;                 /* FINISHED is set up */
+    struct job *head, **tail;  /* the queue */
+    int leading;               /* a leader is writing */
+};
+
+/* One lock for the groups and their queues: it is held only to look up and to queue. */
+static struct group groups[GROUPS];
+static pthread_mutex_t groups_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/*
+ * The group of database NAME, under groups_lock: its own, or a slot no writer
+ * uses any more (no leader, nothing queued). NULL when every slot is busy
+ * with another database: the batch is written alone.
+ */
+static struct group *group_of(const char *name)
+{
+    struct group *idle = NULL;
+    for (int i = 0; i < GROUPS; i++) {
+        struct group *g = &groups[i];
+        if (strcmp(g->name, name) == 0)
+            return g;
+        if (!idle && !g->leading && !g->head)
+            idle = g;
+    }
+    if (idle) {
+        if (!idle->ready) {
+            pthread_cond_init(&idle->finished, NULL);
+            idle->ready = 1;
+        }
+        snprintf(idle->name, sizeof(idle->name), "%s", name);
+        idle->tail = &idle->head;
+    }
+    return idle;
+}
+
+/* Writes job J inside the caller's transaction. */
+static int write_job(struct store *db, struct job *j, const char *now)
+{
+    int err = xapi_attachments_store(db, j->w->institution, j->blobs, j->nblobs);
+    for (size_t i = 0; !err && i < j->b->n; i++) {
+        err = write_one(db, j->w, j->b, i, now, j->p);
+        if (!err && json_array_append(j->ids, json_object_get(j->b->item[i].st, "id")))
+            err = XAPI_ERR_NOMEM;
+    }
+    if (!err)
+        err = write_definitions(db, j->w->institution, j->b);
+    return err;
+}
+
+/* Writes the jobs of the list FIRST in one transaction on DB and sets each one's result. */
+static void write_group(struct store *db, struct job *first)
+{
+    int alone = first->next == NULL, err = XAPI_OK;
+    char now[32] = "";
+    if (store_begin(db))
+        err = XAPI_ERR_STORE;
+    else
+        err = stored_time(db, now);
+    for (struct job *j = first; j; j = j->next) {
+        snprintf(j->now, sizeof(j->now), "%s", now);
+        if (err) {
+            j->err = err;
+            continue;
+        }
+        /* A batch that fails is undone alone; when it is alone, by the rollback below. */
+        if (!alone && store_exec(db, "SAVEPOINT batch")) {
+            err = j->err = XAPI_ERR_STORE;
+            continue;
+        }
+        j->err = write_job(db, j, now);
+        if (j->err && !alone && store_exec(db, "ROLLBACK TO SAVEPOINT batch"))
+            err = XAPI_ERR_STORE;
+        if (!alone && !err && store_exec(db, "RELEASE SAVEPOINT batch"))
+            err = XAPI_ERR_STORE;
+        if (j->err && alone)
+            err = j->err;
+    }
+    if (err) {
+        store_rollback(db);
+    } else if (store_commit(db)) {
+        err = XAPI_ERR_STORE;
+    }
+    /* Nothing is stored: every batch that had succeeded fails with the transaction. */
+    for (struct job *j = first; err && j; j = j->next)
+        if (!j->err)
+            j->err = err == XAPI_ERR_STORE || err == XAPI_ERR_NOMEM ? err : XAPI_ERR_STORE;
+}
+
+/* Has job J written with others' (as their leader, or by one) and returns its result. */
+static int write_grouped(struct store *db, struct job *j)
+{
+    const char *name = store_database(db);
+    struct group *g = NULL;
+    pthread_mutex_lock(&groups_lock);
+    if (name[0] && strlen(name) < GROUP_NAME_MAX)
+        g = group_of(name);
+    if (!g) {
+        pthread_mutex_unlock(&groups_lock);
+        write_group(db, j);
+        return j->err;
+    }
+    j->next = NULL;
+    *g->tail = j;
+    g->tail = &j->next;
+    while (!j->done) {
+        if (g->leading) {
+            pthread_cond_wait(&g->finished, &groups_lock);
+            continue;
+        }
+        /* Lead: take the queued jobs, the oldest first. */
+        g->leading = 1;
+        struct job *first = g->head, *last = first;
+        size_t n = first->b->n;
+        while (last->next && n + last->next->b->n <= GROUP_MAX) {
+            last = last->next;
+            n += last->b->n;
+        }
+        g->head = last->next;
+        if (!g->head)
+            g->tail = &g->head;
+        last->next = NULL;
+        pthread_mutex_unlock(&groups_lock);
+        write_group(db, first);
+        pthread_mutex_lock(&groups_lock);
+        for (struct job *x = first, *next; x; x = next) {
+            next = x->next;
+            x->done = 1;
+        }
+        g->leading = 0;
+        pthread_cond_broadcast(&g->finished);
+    }
+    pthread_mutex_unlock(&groups_lock);
+    return j->err;
+}
+
 int xapi_statements_store(struct store *db, const struct xapi_writer *w, json_t *statements,
                           const struct xapi_blob *blobs, size_t nblobs, json_t *ids,
                           struct xapi_problem *p)
@@ -700,43 +868,22 @@ int xapi_statements_store(struct store *db, const struct xapi_writer *w, json_t 
         }
     }
     struct batch b = {0};
-    char now[32];
     int err = prepare(db, w, statements, &b);
-    if (err)
-        goto done;
-    if (store_begin(db)) {
-        err = XAPI_ERR_STORE;
-        goto done;
+    if (!err) {
+        struct job j = {w, &b, blobs, nblobs, ids, p, "", 0, 0, NULL};
+        err = write_grouped(db, &j);
+        /* The caller's statements as stored (the placeholders' values). */
+        for (i = 0; !err && i < b.n; i++) {
+            json_t *st = b.item[i].st;
+            if (!b.item[i].fresh)
+                continue;
+            /* Left as the placeholder if this fails: the ids are what callers read. */
+            if ((b.item[i].timestamp_at &&
+                 json_object_set_new(st, "timestamp", json_string(j.now))) ||
+                json_object_set_new(st, "stored", json_string(j.now)))
+                break;
+        }
     }
-    err = stored_time(db, now);
-    if (!err)
-        err = xapi_attachments_store(db, w->institution, blobs, nblobs);
-    for (i = 0; !err && i < b.n; i++) {
-        err = write_one(db, w, &b, i, now, p);
-        if (!err && json_array_append(ids, json_object_get(b.item[i].st, "id")))
-            err = XAPI_ERR_NOMEM;
-    }
-    if (!err)
-        err = write_definitions(db, w->institution, &b);
-    if (err) {
-        store_rollback(db);
-        goto done;
-    }
-    if (store_commit(db)) {
-        err = XAPI_ERR_STORE;
-        goto done;
-    }
-    /* The caller's statements as stored (the placeholders' values; nothing can fail any more). */
-    for (i = 0; i < b.n; i++) {
-        json_t *st = b.item[i].st;
-        if (!b.item[i].fresh)
-            continue;
-        if (b.item[i].timestamp_at && json_object_set_new(st, "timestamp", json_string(now)))
-            break;
-        if (json_object_set_new(st, "stored", json_string(now)))
-            break;
-    }
-done:
     if (err)
         json_array_clear(ids);
     batch_release(&b);

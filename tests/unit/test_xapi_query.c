@@ -16,11 +16,13 @@
 #include <cmocka.h>
 
 #include <ftw.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "store/store.h"
 #include "util/alloc.h"
@@ -541,6 +543,129 @@ static void failed_allocation_stores_nothing(void **state)
     EXPECT(f, (&(struct xapi_query){.agent = K1}), 2, 1);
 }
 
+/* ------------------------------------------------------------ group commit */
+
+struct writer_arg {
+    int n;   /* which writer: its statements are sid(100 * n + i) */
+    int bad; /* its batch reuses the id of a statement stored before, with other content */
+    int err;
+};
+
+static int writers_ready;
+
+static void *writer(void *arg)
+{
+    struct writer_arg *a = arg;
+    char url[700], batch[8192] = "[";
+    snprintf(url, sizeof(url), "sqlite:%s", db_path);
+    struct store *db;
+    if (store_open(url, &db)) {
+        a->err = -100;
+        return NULL;
+    }
+    /* Not sid() and ref(): their buffers are shared; each thread makes its own text. */
+    for (int i = 0; i < 5; i++) {
+        char id[40], object[160], one[1024];
+        snprintf(id, sizeof(id), "00000000-0000-4000-8000-%012d", a->bad && i == 4 ? 1 : 100 * a->n + i);
+        if (i)
+            snprintf(object, sizeof(object),
+                     "{'objectType':'StatementRef','id':'00000000-0000-4000-8000-%012d'}",
+                     100 * a->n + i - 1);
+        else
+            snprintf(object, sizeof(object), "{'id':'" X2 "'}");
+        make(one, sizeof(one), id, A2, V2, object, "");
+        for (char *c = one; *c; c++)
+            if (*c == '\'')
+                *c = '"';
+        snprintf(batch + strlen(batch), sizeof(batch) - strlen(batch), "%s%s", i ? "," : "", one);
+    }
+    /* Queued before the database is let go (see concurrent_batches_commit_together). */
+    __atomic_add_fetch(&writers_ready, 1, __ATOMIC_SEQ_CST);
+    snprintf(batch + strlen(batch), sizeof(batch) - strlen(batch), "]");
+    json_t *list = NULL, *ids = json_array();
+    json_t *authority = json_pack("{s:s, s:s}", "objectType", "Agent", "mbox", "mailto:c@x.org");
+    struct xapi_problem p;
+    if (json_read(batch, strlen(batch), JSON_MAX_DEPTH, 0, &list) ||
+        xapi_statements_validate(list, XAPI_V20, &p)) {
+        a->err = -101;
+    } else {
+        struct xapi_writer w = {1, 1, authority, XAPI_V20};
+        a->err = xapi_statements_store(db, &w, list, NULL, 0, ids, &p);
+        if (!a->err && json_array_size(ids) != 5)
+            a->err = -102;
+        if (a->err && json_array_size(ids) != 0)
+            a->err = -103;
+    }
+    json_decref(list);
+    json_decref(ids);
+    json_decref(authority);
+    store_close(&db);
+    return NULL;
+}
+
+/*
+ * Writers that arrive while the database is locked queue; the next leader
+ * writes them in one transaction, each batch in a savepoint: the one with a
+ * conflict fails alone and the others are stored whole.
+ */
+static void concurrent_batches_commit_together(void **state)
+{
+    struct fixture *f = *state;
+    assert_int_equal(f->inst_a, 1);
+    put(f, sid(1), A1, V1, act(X1), "");
+    char url[700];
+    snprintf(url, sizeof(url), "sqlite:%s", db_path);
+    struct store *locker;
+    assert_int_equal(store_open(url, &locker), STORE_OK);
+    assert_int_equal(store_begin(locker), STORE_OK);
+    enum { WRITERS = 6 };
+    writers_ready = 0;
+    pthread_t t[WRITERS];
+    struct writer_arg a[WRITERS];
+    for (int i = 0; i < WRITERS; i++) {
+        a[i] = (struct writer_arg){i + 1, i == 3, 0};
+        assert_int_equal(pthread_create(&t[i], NULL, writer, &a[i]), 0);
+    }
+    /*
+     * Let the database go once every writer is about to store (and a moment
+     * more to reach the queue): the first becomes the leader, blocked on the
+     * lock, and the others queue behind it.
+     */
+    struct timespec pause = {0, 10 * 1000 * 1000};
+    for (int waited = 0; __atomic_load_n(&writers_ready, __ATOMIC_SEQ_CST) < WRITERS &&
+                         waited < 1000;
+         waited++)
+        nanosleep(&pause, NULL);
+    pause.tv_nsec = 300 * 1000 * 1000;
+    nanosleep(&pause, NULL);
+    assert_int_equal(store_commit(locker), STORE_OK);
+    store_close(&locker);
+    for (int i = 0; i < WRITERS; i++)
+        assert_int_equal(pthread_join(t[i], NULL), 0);
+    for (int i = 0; i < WRITERS; i++)
+        if (a[i].err != (i == 3 ? XAPI_ERR_CONFLICT : XAPI_OK))
+            fail_msg("writer %d: %d", i, a[i].err);
+    assert_int_equal(query_int(f->db, "SELECT count(*) FROM xapi_statements"),
+                     1 + 5 * (WRITERS - 1));
+    /* Nothing of the failed batch, not even its chain rows; the others' chains whole. */
+    assert_int_equal(query_int(f->db, "SELECT count(*) FROM xapi_statements"
+                                      " WHERE id LIKE '00000000-0000-4000-8000-0000000004%'"),
+                     0);
+    assert_int_equal(query_int(f->db, "SELECT count(*) FROM xapi_statement_chain"),
+                     (WRITERS - 1) * (1 + 2 + 3 + 4));
+    EXPECT(f, (&(struct xapi_query){.agent = K1}), 1);
+    struct got g = run(f, &(struct xapi_query){.activity = X2}, NULL);
+    assert_int_equal(g.count, 5 * (WRITERS - 1));
+    /* The first writer's batch alone, then the others together: one stored time a transaction. */
+    assert_true(query_int(f->db, "SELECT count(DISTINCT stored) FROM xapi_statements"
+                                 " WHERE id <> '00000000-0000-4000-8000-000000000001'") <= 2);
+    /* Stored never less than an earlier statement's. */
+    assert_int_equal(query_int(f->db, "SELECT count(*) FROM xapi_statements a"
+                                      " JOIN xapi_statements b ON b.seq > a.seq"
+                                      " WHERE b.stored < a.stored"),
+                     0);
+}
+
 /* ------------------------------------------------------------ since, until, paging */
 
 static void since_and_until(void **state)
@@ -710,6 +835,7 @@ int main(void)
         T(same_statement_again_is_accepted),
         T(definitions_merge_over_a_batch),
         T(failed_allocation_stores_nothing),
+        T(concurrent_batches_commit_together),
         T(since_and_until),
         T(paging_counts_a_statement_once),
         T(mine_and_tenancy),
