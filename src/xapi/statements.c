@@ -58,6 +58,9 @@ void xapi_uuid(char out[37])
  *    it grows with the store order (seq), and copied into the texts.
  */
 
+/* The longest activity definition kept (a request body is at most 1 MiB). */
+#define XAPI_DEFINITION_MAX ((size_t)4 << 20)
+
 /* "stored" (and a timestamp the LRS sets) is written as this, then overwritten in place. */
 #define STORED_PLACEHOLDER "0000-00-00T00:00:00.000Z"
 #define STORED_LEN         24
@@ -71,9 +74,9 @@ struct index_row {
 /* One statement of the batch, ready for the transaction. */
 struct prepared {
     json_t *st;              /* the statement (the caller's, completed) */
-    char *text;              /* its JSON as stored (json_dumps: free) */
-    size_t len;              /* of TEXT */
-    size_t stored_at;        /* where the value of "stored" starts in TEXT */
+    size_t text_at;          /* its JSON as stored: at batch->texts.data + TEXT_AT, NUL-ended */
+    size_t len;              /* of the text */
+    size_t stored_at;        /* where the value of "stored" starts in the text */
     size_t timestamp_at;     /* where the timestamp the LRS set starts, 0 when the client gave one */
     char id[40];             /* lower case */
     char target[40];         /* the statement its StatementRef object targets (lower case), or "" */
@@ -90,7 +93,7 @@ struct definition {
     const char *id; /* in a statement of the batch */
     json_t *def;    /* the batch's definitions of it, merged in order */
     char *old;      /* the stored definition when it was read (cc_free), or NULL */
-    char *merged;   /* OLD with DEF laid over it (free), or NULL when that is OLD */
+    char *merged;   /* OLD with DEF laid over it (cc_free), or NULL when that is OLD */
 };
 
 struct batch {
@@ -99,6 +102,7 @@ struct batch {
     struct index_row *agents, *activities;
     size_t nagents, nactivities, cap_agents, cap_activities;
     struct buf strings; /* the rows' keys, each NUL-terminated */
+    struct buf texts;   /* the statements' texts, each NUL-terminated */
     struct definition *defs;
     size_t ndefs;
     int err;
@@ -106,18 +110,17 @@ struct batch {
 
 static void batch_release(struct batch *b)
 {
-    for (size_t i = 0; i < b->n; i++)
-        free(b->item[i].text);
     for (size_t i = 0; i < b->ndefs; i++) {
         json_decref(b->defs[i].def);
         cc_free(b->defs[i].old);
-        free(b->defs[i].merged);
+        cc_free(b->defs[i].merged);
     }
     cc_free(b->item);
     cc_free(b->agents);
     cc_free(b->activities);
     cc_free(b->defs);
     buf_release(&b->strings);
+    buf_release(&b->texts);
 }
 
 static void add_row(struct batch *b, struct index_row **rows, size_t *n, size_t *cap,
@@ -269,16 +272,19 @@ static int merge_over(struct definition *d, const char *old)
         merged = json_object();
     }
     int err = merged ? merge_definition(merged, d->def) : XAPI_ERR_NOMEM;
-    free(d->merged);
+    cc_free(d->merged);
     d->merged = NULL;
     if (!err) {
-        d->merged = json_dumps(merged, JSON_COMPACT);
-        if (!d->merged)
+        struct buf text;
+        buf_init(&text, XAPI_DEFINITION_MAX);
+        if (json_write(merged, &text)) {
             err = XAPI_ERR_NOMEM;
-        else if (old && strcmp(old, d->merged) == 0) {
-            free(d->merged); /* nothing new: nothing to write */
-            d->merged = NULL;
+        } else if (!old || strcmp(old, text.data) != 0) {
+            d->merged = buf_detach(&text, NULL); /* something new: to be written */
+            if (!d->merged)
+                err = XAPI_ERR_NOMEM;
         }
+        buf_release(&text);
     }
     json_decref(merged);
     return err;
@@ -332,12 +338,11 @@ static int complete(json_t *st, const struct xapi_writer *w, int *own_timestamp)
     return XAPI_OK;
 }
 
-/* Finds the placeholders at the end of P->text (see complete). */
-static int locate_placeholders(struct prepared *p, int own_timestamp)
+/* Finds the placeholders at the end of P's text T (see complete). */
+static int locate_placeholders(struct prepared *p, const char *t, int own_timestamp)
 {
     static const char stored_key[] = "\"stored\":\"", ts_key[] = "\"timestamp\":\"";
     size_t sk = sizeof(stored_key) - 1, tk = sizeof(ts_key) - 1;
-    const char *t = p->text;
     if (p->len < sk + STORED_LEN + 2 + tk + STORED_LEN + 2)
         return XAPI_ERR_STORE;
     p->stored_at = p->len - 2 - STORED_LEN;
@@ -389,11 +394,11 @@ static int prepare_one(struct batch *b, const struct xapi_writer *w, size_t i, j
     p->nactivities = b->nactivities - p->activities;
     if ((err = collect_definition(b, object)))
         return err;
-    p->text = json_dumps(st, JSON_COMPACT);
-    if (!p->text)
+    p->text_at = b->texts.len;
+    if (json_write(st, &b->texts) || buf_addc(&b->texts, 0))
         return XAPI_ERR_NOMEM;
-    p->len = strlen(p->text);
-    if (locate_placeholders(p, own_timestamp)) {
+    p->len = b->texts.len - 1 - p->text_at;
+    if (locate_placeholders(p, b->texts.data + p->text_at, own_timestamp)) {
         LOG_ERROR("xapi: the stored text does not end with stored");
         return XAPI_ERR_STORE;
     }
@@ -413,6 +418,7 @@ static int prepare(struct store *db, const struct xapi_writer *w, json_t *statem
     size_t n = json_array_size(statements), i;
     json_t *st;
     buf_init(&b->strings, (size_t)64 << 20);
+    buf_init(&b->texts, (size_t)256 << 20);
     b->item = cc_calloc(n ? n : 1, sizeof(*b->item));
     b->defs = cc_calloc(n ? n : 1, sizeof(*b->defs));
     if (!b->item || !b->defs)
@@ -519,9 +525,9 @@ static int stored_time(struct store *db, char now[32])
     return err < 0 ? XAPI_ERR_STORE : XAPI_OK;
 }
 
-/* Inserts P's row; *SEQ is 0 when a statement with its id is stored already. */
+/* Inserts P's row (its TEXT); *SEQ is 0 when a statement with its id is stored already. */
 static int insert(struct store *db, const struct xapi_writer *w, const struct prepared *p,
-                  const char *now, int64_t *seq)
+                  const char *text, const char *now, int64_t *seq)
 {
     struct store_stmt *s;
     *seq = 0;
@@ -542,7 +548,7 @@ static int insert(struct store *db, const struct xapi_writer *w, const struct pr
         store_bind_int(s, 7, w->client_id);
     else
         store_bind_text(s, 7, NULL);
-    store_bind_text(s, 8, p->text);
+    store_bind_text(s, 8, text);
     int rc = store_step(s);
     if (rc == STORE_ROW) {
         *seq = store_col_int(s, 0);
@@ -599,11 +605,12 @@ static int write_one(struct store *db, const struct xapi_writer *w, const struct
 {
     struct prepared *p = &b->item[i];
     char path[40];
-    memcpy(p->text + p->stored_at, now, STORED_LEN);
+    char *text = b->texts.data + p->text_at;
+    memcpy(text + p->stored_at, now, STORED_LEN);
     if (p->timestamp_at)
-        memcpy(p->text + p->timestamp_at, now, STORED_LEN);
+        memcpy(text + p->timestamp_at, now, STORED_LEN);
     int64_t seq;
-    int err = insert(db, w, p, now, &seq);
+    int err = insert(db, w, p, text, now, &seq);
     if (err)
         return err;
     p->fresh = seq != 0;
