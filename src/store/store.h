@@ -88,6 +88,18 @@ int store_begin(struct store *s) __attribute__((warn_unused_result));
 int store_commit(struct store *s) __attribute__((warn_unused_result));
 void store_rollback(struct store *s);
 
+/*
+ * Checkpoints: in WAL mode a commit appends pages to the log, and a
+ * checkpoint copies them into the database file. store_commit checkpoints
+ * when the log has grown past 1000 pages (what SQLite does by itself). A
+ * writer that holds others up until its commit returns (a group commit's
+ * leader) commits with store_commit_later and calls store_checkpoint once it
+ * no longer does; store_checkpoint does nothing while the log is short, and
+ * waits for no reader or writer.
+ */
+int store_commit_later(struct store *s) __attribute__((warn_unused_result));
+void store_checkpoint(struct store *s);
+
 /* Copies the whole database to PATH while others keep using it. */
 int store_backup(struct store *s, const char *path) __attribute__((warn_unused_result));
 

@@ -17,8 +17,12 @@ struct store_stmt {
     int busy;  /* handed out and not yet finished */
 };
 
+/* Pages in the WAL past which a commit is followed by a checkpoint (SQLite's default). */
+#define CHECKPOINT_PAGES 1000
+
 struct store {
     sqlite3 *db;
+    int wal_pages; /* in the WAL after this connection's last commit */
     struct store_stmt cache[CACHE_SIZE];
     int ncache;
     struct store_stmt spare; /* for statements that did not fit the cache */
@@ -59,6 +63,18 @@ static void configure(void)
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/*
+ * Replaces SQLite's automatic checkpoint (which runs inside the COMMIT that
+ * passes the threshold): the commit only notes the WAL's length, and
+ * store_commit or store_checkpoint act on it.
+ */
+static int wal_noted(void *ctx, sqlite3 *db, const char *name, int pages)
+{
+    struct store *s = ctx;
+    s->wal_pages = pages;
+    return SQLITE_OK;
+}
+
 int store_sqlite_open(const char *path, struct store **out)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -89,6 +105,7 @@ int store_sqlite_open(const char *path, struct store **out)
         store_close(&s);
         return err;
     }
+    sqlite3_wal_hook(s->db, wal_noted, s);
     *out = s;
     return STORE_OK;
 }
@@ -227,12 +244,31 @@ int store_begin(struct store *s)
     return store_exec(s, "BEGIN IMMEDIATE");
 }
 
-int store_commit(struct store *s)
+int store_commit_later(struct store *s)
 {
     int err = store_exec(s, "COMMIT");
     if (err)
         store_rollback(s);
     return err;
+}
+
+int store_commit(struct store *s)
+{
+    int err = store_commit_later(s);
+    if (!err)
+        store_checkpoint(s);
+    return err;
+}
+
+void store_checkpoint(struct store *s)
+{
+    if (s->wal_pages < CHECKPOINT_PAGES)
+        return;
+    s->wal_pages = 0;
+    /* PASSIVE: copies what it can without waiting; a failure only leaves the log longer. */
+    int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+        LOG_WARN("store: checkpoint: %s", sqlite3_errmsg(s->db));
 }
 
 void store_rollback(struct store *s)

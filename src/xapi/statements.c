@@ -798,9 +798,10 @@ static void write_group(struct store *db, struct job *first)
         if (j->err && alone)
             err = j->err;
     }
+    /* The checkpoint, if one is due, waits until the others are let go (write_grouped). */
     if (err) {
         store_rollback(db);
-    } else if (store_commit(db)) {
+    } else if (store_commit_later(db)) {
         err = XAPI_ERR_STORE;
     }
     /* Nothing is stored: every batch that had succeeded fails with the transaction. */
@@ -820,6 +821,7 @@ static int write_grouped(struct store *db, struct job *j)
     if (!g) {
         pthread_mutex_unlock(&groups_lock);
         write_group(db, j);
+        store_checkpoint(db);
         return j->err;
     }
     j->next = NULL;
@@ -851,6 +853,10 @@ static int write_grouped(struct store *db, struct job *j)
         }
         g->leading = 0;
         pthread_cond_broadcast(&g->finished);
+        /* The next leader can write meanwhile: a checkpoint does not stop writers. */
+        pthread_mutex_unlock(&groups_lock);
+        store_checkpoint(db);
+        pthread_mutex_lock(&groups_lock);
     }
     pthread_mutex_unlock(&groups_lock);
     return j->err;
