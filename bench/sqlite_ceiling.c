@@ -8,15 +8,13 @@
  *
  * Creates DB from the migrations of SCHEMA_DIR (NNNN_name.sql, in order), so
  * that it has the server's tables and indexes, with the connection settings
- * of src/store/store_sqlite.c (WAL, synchronous=FULL, foreign keys on). Then THREADS threads, each with its own
- * connection as the server's request threads have, take the batches of
- * BATCHES (bench/lrs_gen.c: one JSON array a line) in turn for SECONDS, or
- * until they run out, and store each in one BEGIN IMMEDIATE transaction: per
- * statement the xapi_statements row (the text as the LRS stores it: what the
- * client sent plus stored, authority and version) and its agent and activity
- * rows from INDEX, plus the authority's agent row (client KEY). The SQL is
- * the LRS's own (src/xapi/statements.c). Prints "STATEMENTS SECONDS" on
- * stdout.
+ * of src/store/store_sqlite.c (WAL, synchronous=FULL, foreign keys on). Then THREADS threads, each
+ * with its own connection as the server's request threads have, take the batches of BATCHES
+ * (bench/lrs_gen.c: one JSON array a line) in turn for SECONDS, or until they run out, and store
+ * each in one BEGIN IMMEDIATE transaction: per statement the xapi_statements row (the text as the
+ * LRS stores it: what the client sent plus stored, authority and version) and its agent and
+ * activity rows from INDEX, plus the authority's agent row (client KEY). The SQL is the LRS's own
+ * (src/xapi/statements.c). Prints "STATEMENTS SECONDS" on stdout.
  */
 #include <dirent.h>
 #include <errno.h>

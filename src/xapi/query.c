@@ -99,8 +99,8 @@ static void add_own(struct sql *s, int64_t institution, const struct xapi_query 
         and = " AND ";
     }
     if (q->agent) {
-        snprintf(text, sizeof(text), "%sEXISTS (SELECT 1 FROM xapi_statement_agents a WHERE a.agent = ?",
-                 and);
+        snprintf(text, sizeof(text),
+                 "%sEXISTS (SELECT 1 FROM xapi_statement_agents a WHERE a.agent = ?", and);
         add_text(s, text, q->agent);
         snprintf(text, sizeof(text), " AND a.institution_id = ? AND a.seq = %s AND a.direct %s)", x,
                  q->related_agents ? "< 2" : "= 1");
@@ -129,10 +129,11 @@ static void add_part(struct sql *s, int64_t institution, const struct xapi_query
     const char *d = "s";
     switch (driver) {
     case BY_AGENT:
-        add_text(s,
-                 "SELECT d.seq, s.statement FROM xapi_statement_agents d CROSS JOIN xapi_statements s"
-                 " WHERE d.agent = ?",
-                 q->agent);
+        add_text(
+            s,
+            "SELECT d.seq, s.statement FROM xapi_statement_agents d CROSS JOIN xapi_statements s"
+            " WHERE d.agent = ?",
+            q->agent);
         add_int(s, " AND d.institution_id = ? AND s.seq = d.seq", institution);
         /* 1: the actor or object; 3: the actor or object of a member of its chain. */
         if (!q->related_agents)
@@ -158,7 +159,8 @@ static void add_part(struct sql *s, int64_t institution, const struct xapi_query
                     institution);
             d = "d";
         } else {
-            add_int(s, "SELECT s.seq, s.statement FROM xapi_statements s WHERE s.institution_id = ?",
+            add_int(s,
+                    "SELECT s.seq, s.statement FROM xapi_statements s WHERE s.institution_id = ?",
                     institution);
         }
         if (driver == BY_VERB)

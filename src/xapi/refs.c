@@ -32,9 +32,8 @@ static int find(struct store *db, int64_t institution, const char *id, struct me
 {
     struct store_stmt *st;
     m->found = 0;
-    if (store_prepare(db,
-                      "SELECT seq, target FROM xapi_statements WHERE institution_id = ? AND id = ?",
-                      &st))
+    if (store_prepare(
+            db, "SELECT seq, target FROM xapi_statements WHERE institution_id = ? AND id = ?", &st))
         return XAPI_ERR_STORE;
     store_bind_int(st, 1, institution);
     store_bind_text(st, 2, id);
@@ -52,22 +51,22 @@ static int find(struct store *db, int64_t institution, const char *id, struct me
 static int add_member(struct store *db, int64_t seq, int64_t member)
 {
     int err = run(db,
-                   "INSERT INTO xapi_statement_chain (seq, member, institution_id, verb,"
-                   " registration) SELECT ?, seq, institution_id, verb, registration"
-                   " FROM xapi_statements WHERE seq = ? ON CONFLICT DO NOTHING",
-                   2, seq, member);
+                  "INSERT INTO xapi_statement_chain (seq, member, institution_id, verb,"
+                  " registration) SELECT ?, seq, institution_id, verb, registration"
+                  " FROM xapi_statements WHERE seq = ? ON CONFLICT DO NOTHING",
+                  2, seq, member);
     if (!err)
         err = run(db,
-                   "INSERT INTO xapi_statement_agents (seq, institution_id, agent, direct)"
-                   " SELECT ?, institution_id, agent, direct + 2 FROM xapi_statement_agents"
-                   " WHERE seq = ? AND direct < 2 ON CONFLICT DO NOTHING",
-                   2, seq, member);
+                  "INSERT INTO xapi_statement_agents (seq, institution_id, agent, direct)"
+                  " SELECT ?, institution_id, agent, direct + 2 FROM xapi_statement_agents"
+                  " WHERE seq = ? AND direct < 2 ON CONFLICT DO NOTHING",
+                  2, seq, member);
     if (!err)
         err = run(db,
-                   "INSERT INTO xapi_statement_activities (seq, institution_id, activity, direct)"
-                   " SELECT ?, institution_id, activity, direct + 2 FROM xapi_statement_activities"
-                   " WHERE seq = ? AND direct < 2 ON CONFLICT DO NOTHING",
-                   2, seq, member);
+                  "INSERT INTO xapi_statement_activities (seq, institution_id, activity, direct)"
+                  " SELECT ?, institution_id, activity, direct + 2 FROM xapi_statement_activities"
+                  " WHERE seq = ? AND direct < 2 ON CONFLICT DO NOTHING",
+                  2, seq, member);
     return err;
 }
 
@@ -179,14 +178,13 @@ int xapi_refs_arrived(struct store *db, int64_t institution, const char *id)
     int64_t *redo = NULL;
     size_t n = 0, cap = 0;
     /* The statements that target ID... */
-    int err = collect(db,
-                      "SELECT seq FROM xapi_statements WHERE institution_id = ? AND target = ?",
+    int err = collect(db, "SELECT seq FROM xapi_statements WHERE institution_id = ? AND target = ?",
                       institution, 0, id, &redo, &n, &cap);
     /* ...and those whose chains pass through one of them. */
     for (size_t i = 0, direct = n; !err && i < direct; i++)
-        err = collect(db,
-                      "SELECT seq FROM xapi_statement_chain WHERE institution_id = ? AND member = ?",
-                      institution, redo[i], NULL, &redo, &n, &cap);
+        err = collect(
+            db, "SELECT seq FROM xapi_statement_chain WHERE institution_id = ? AND member = ?",
+            institution, redo[i], NULL, &redo, &n, &cap);
     if (!err)
         err = xapi_refs_relink(db, institution, redo, n);
     cc_free(redo);

@@ -73,18 +73,18 @@ struct index_row {
 
 /* One statement of the batch, ready for the transaction. */
 struct prepared {
-    json_t *st;              /* the statement (the caller's, completed) */
-    size_t text_at;          /* its JSON as stored: at batch->texts.data + TEXT_AT, NUL-ended */
-    size_t len;              /* of the text */
-    size_t stored_at;        /* where the value of "stored" starts in the text */
-    size_t timestamp_at;     /* where the timestamp the LRS set starts, 0 when the client gave one */
-    char id[40];             /* lower case */
-    char target[40];         /* the statement its StatementRef object targets (lower case), or "" */
-    char registration[40];   /* lower case, or "" */
-    const char *verb;        /* in ST */
-    int voiding;             /* the verb is voided */
-    int fresh;               /* stored now (0: the same statement was stored before) */
-    size_t agents, nagents;  /* its rows in batch->agents */
+    json_t *st;             /* the statement (the caller's, completed) */
+    size_t text_at;         /* its JSON as stored: at batch->texts.data + TEXT_AT, NUL-ended */
+    size_t len;             /* of the text */
+    size_t stored_at;       /* where the value of "stored" starts in the text */
+    size_t timestamp_at;    /* where the timestamp the LRS set starts, 0 when the client gave one */
+    char id[40];            /* lower case */
+    char target[40];        /* the statement its StatementRef object targets (lower case), or "" */
+    char registration[40];  /* lower case, or "" */
+    const char *verb;       /* in ST */
+    int voiding;            /* the verb is voided */
+    int fresh;              /* stored now (0: the same statement was stored before) */
+    size_t agents, nagents; /* its rows in batch->agents */
     size_t activities, nactivities;
 };
 
@@ -531,12 +531,11 @@ static int insert(struct store *db, const struct xapi_writer *w, const struct pr
 {
     struct store_stmt *s;
     *seq = 0;
-    if (store_prepare(
-            db,
-            "INSERT INTO xapi_statements (institution_id, id, verb, target, registration,"
-            " stored, client_id, statement) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (institution_id, id) DO NOTHING RETURNING seq",
-            &s))
+    if (store_prepare(db,
+                      "INSERT INTO xapi_statements (institution_id, id, verb, target, registration,"
+                      " stored, client_id, statement) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                      " ON CONFLICT (institution_id, id) DO NOTHING RETURNING seq",
+                      &s))
         return XAPI_ERR_STORE;
     store_bind_int(s, 1, w->institution);
     store_bind_text(s, 2, p->id);
@@ -600,8 +599,8 @@ static void set_problem(struct xapi_problem *p, const char *path, const char *ms
 }
 
 /* Writes statement I of the batch (nothing when the same statement was stored before). */
-static int write_one(struct store *db, const struct xapi_writer *w, const struct batch *b,
-                     size_t i, const char *now, struct xapi_problem *problem)
+static int write_one(struct store *db, const struct xapi_writer *w, const struct batch *b, size_t i,
+                     const char *now, struct xapi_problem *problem)
 {
     struct prepared *p = &b->item[i];
     char path[40];

@@ -604,7 +604,8 @@ static void write_pages(struct fixture *f, int later)
     assert_int_equal(later ? store_commit_later(f->db) : store_commit(f->db), STORE_OK);
 }
 
-/* store_commit copies a long WAL into the file; store_commit_later leaves that to store_checkpoint. */
+/* store_commit copies a long WAL into the file; store_commit_later leaves that to store_checkpoint.
+ */
 static void checkpoint_now_or_later(void **state)
 {
     struct fixture *f = *state;

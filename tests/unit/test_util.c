@@ -756,10 +756,11 @@ static void json_write_as_jansson(void **state)
     n += 12;
     json_object_set_new(v, "all", json_stringn(all, n));
     json_object_set_new(v, "key \"\\\n\x01", json_string(""));
-    json_object_set_new(v, "reals", json_pack("[f,f,f,f,f,f,f]", 0.26, -1.0, 1e300, 1.5e-7, 100.0,
-                                              0.1 + 0.2, -0.0));
-    json_object_set_new(v, "ints", json_pack("[I,I,i]", (json_int_t)INT64_MAX,
-                                             (json_int_t)INT64_MIN, 0));
+    json_object_set_new(
+        v, "reals",
+        json_pack("[f,f,f,f,f,f,f]", 0.26, -1.0, 1e300, 1.5e-7, 100.0, 0.1 + 0.2, -0.0));
+    json_object_set_new(v, "ints",
+                        json_pack("[I,I,i]", (json_int_t)INT64_MAX, (json_int_t)INT64_MIN, 0));
     json_object_set_new(v, "empty", json_pack("{s:{},s:[],s:[[]]}", "o", "a", "aa"));
     json_object_set_new(v, "deep", json_pack("[[[{s:[b,b,n]}]]]", "x", 1, 0));
     char *want = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);

@@ -228,8 +228,7 @@ static struct got run(struct fixture *f, const struct xapi_query *q, int *more)
 }
 
 /* Asserts Q returns exactly the statements WANT (numbers, newest first; 0 ends the list). */
-static void expect(struct fixture *f, const struct xapi_query *q, const int *want,
-                   const char *what)
+static void expect(struct fixture *f, const struct xapi_query *q, const int *want, const char *what)
 {
     struct got g = run(f, q, NULL);
     int n = 0;
@@ -312,8 +311,8 @@ static void cycle_ends(void **state)
     /* A statement that targets itself. */
     put(f, sid(3), A3, V1, ref(sid(3)), "");
     EXPECT(f, (&(struct xapi_query){.agent = K3}), 3);
-    assert_int_equal(query_int(f->db, "SELECT count(*) FROM xapi_statement_chain WHERE seq = member"),
-                     0);
+    assert_int_equal(
+        query_int(f->db, "SELECT count(*) FROM xapi_statement_chain WHERE seq = member"), 0);
 }
 
 static void chain_depth_is_limited(void **state)
@@ -425,8 +424,9 @@ static void stored_grows_with_the_store_order(void **state)
         STORE_OK);
     put(f, sid(2), A1, V1, act(X1), "");
     struct store_stmt *st;
-    assert_int_equal(store_prepare(f->db, "SELECT stored, statement FROM xapi_statements"
-                                          " ORDER BY seq DESC LIMIT 1",
+    assert_int_equal(store_prepare(f->db,
+                                   "SELECT stored, statement FROM xapi_statements"
+                                   " ORDER BY seq DESC LIMIT 1",
                                    &st),
                      STORE_OK);
     assert_int_equal(store_step(st), STORE_ROW);
@@ -435,7 +435,8 @@ static void stored_grows_with_the_store_order(void **state)
     store_finish(st);
     assert_non_null(s);
     /* The text has the same time, as stored and as the timestamp the client did not give. */
-    assert_string_equal(json_string_value(json_object_get(s, "stored")), "2999-01-01T00:00:00.000Z");
+    assert_string_equal(json_string_value(json_object_get(s, "stored")),
+                        "2999-01-01T00:00:00.000Z");
     assert_string_equal(json_string_value(json_object_get(s, "timestamp")),
                         "2999-01-01T00:00:00.000Z");
     json_decref(s);
@@ -456,8 +457,7 @@ static void timestamp_given_is_kept(void **state)
         assert_int_equal(store_step(st), STORE_ROW);
         json_t *s = json_loads(store_col_text(st, 1), 0, NULL);
         assert_non_null(s);
-        assert_string_equal(json_string_value(json_object_get(s, "stored")),
-                            store_col_text(st, 0));
+        assert_string_equal(json_string_value(json_object_get(s, "stored")), store_col_text(st, 0));
         assert_string_equal(json_string_value(json_object_get(s, "timestamp")),
                             i ? store_col_text(st, 0) : "2020-01-01T00:00:00+08:00");
         assert_int_equal(json_object_size(json_object_get(s, "authority")), 2);
@@ -566,7 +566,8 @@ static void *writer(void *arg)
     /* Not sid() and ref(): their buffers are shared; each thread makes its own text. */
     for (int i = 0; i < 5; i++) {
         char id[40], object[160], one[1024];
-        snprintf(id, sizeof(id), "00000000-0000-4000-8000-%012d", a->bad && i == 4 ? 1 : 100 * a->n + i);
+        snprintf(id, sizeof(id), "00000000-0000-4000-8000-%012d",
+                 a->bad && i == 4 ? 1 : 100 * a->n + i);
         if (i)
             snprintf(object, sizeof(object),
                      "{'objectType':'StatementRef','id':'00000000-0000-4000-8000-%012d'}",
@@ -632,9 +633,8 @@ static void concurrent_batches_commit_together(void **state)
      * lock, and the others queue behind it.
      */
     struct timespec pause = {0, 10 * 1000 * 1000};
-    for (int waited = 0; __atomic_load_n(&writers_ready, __ATOMIC_SEQ_CST) < WRITERS &&
-                         waited < 1000;
-         waited++)
+    for (int waited = 0;
+         __atomic_load_n(&writers_ready, __ATOMIC_SEQ_CST) < WRITERS && waited < 1000; waited++)
         nanosleep(&pause, NULL);
     pause.tv_nsec = 300 * 1000 * 1000;
     nanosleep(&pause, NULL);
