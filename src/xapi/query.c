@@ -241,9 +241,22 @@ static int bounds_find(struct store *db, int64_t institution, const struct xapi_
     return err;
 }
 
-int xapi_statements_query(struct store *db, int64_t institution, const struct xapi_query *q,
+int xapi_statements_query(struct store *db, int64_t institution, const struct xapi_query *query,
                           xapi_statement_fn fn, void *ctx, int *more)
 {
+    /* Registrations are stored in lower case: a UUID is the same in either. */
+    struct xapi_query lower = *query;
+    const struct xapi_query *q = &lower;
+    char registration[40];
+    if (query->registration) {
+        size_t i = 0;
+        for (; query->registration[i] && i < sizeof(registration) - 1; i++) {
+            char c = query->registration[i];
+            registration[i] = (char)(c >= 'A' && c <= 'F' ? c + 32 : c);
+        }
+        registration[i] = 0;
+        lower.registration = registration;
+    }
     *more = 0;
     struct bounds b;
     int err = bounds_find(db, institution, q, &b);

@@ -470,6 +470,7 @@ describe('queries', () => {
 
   test('registration', async () => {
     await expect({ registration: R1 }, ['s1', 's7']);
+    await expect({ registration: R1.toUpperCase() }, ['s1', 's7']); // a UUID, whatever its case
     await expect({ registration: R2 }, ['s4']);
     await expect({ registration: uuid() }, []);
   });

@@ -261,6 +261,8 @@ static void chain_matches_recursively(void **state)
     EXPECT(f, (&(struct xapi_query){.verb = V1}), 3, 2, 1);
     EXPECT(f, (&(struct xapi_query){.activity = X1}), 3, 2, 1);
     EXPECT(f, (&(struct xapi_query){.registration = R1}), 3, 2, 1);
+    EXPECT(f, (&(struct xapi_query){.registration = "6A1F1C6E-59A6-4B4E-9C6B-4F0A3E5B2D11"}), 3, 2,
+           1);
     /* s3 targets s2 (A2's own): the agent filter finds it through the chain. */
     EXPECT(f, (&(struct xapi_query){.agent = K2}), 4, 3, 2);
     EXPECT(f, (&(struct xapi_query){.verb = V2}), 4, 3, 2);
