@@ -8,13 +8,16 @@
  *
  * Creates DB from the migrations of SCHEMA_DIR (NNNN_name.sql, in order), so
  * that it has the server's tables and indexes, with the connection settings
- * of src/store/store_sqlite.c (WAL, synchronous=FULL, foreign keys on). Then THREADS threads, each
- * with its own connection as the server's request threads have, take the batches of BATCHES
- * (bench/lrs_gen.c: one JSON array a line) in turn for SECONDS, or until they run out, and store
- * each in one BEGIN IMMEDIATE transaction: per statement the xapi_statements row (the text as the
- * LRS stores it: what the client sent plus stored, authority and version) and its agent and
- * activity rows from INDEX, plus the authority's agent row (client KEY). The SQL is the LRS's own
- * (src/xapi/statements.c). Prints "STATEMENTS SECONDS" on stdout.
+ * of src/store/store_sqlite.c (WAL, synchronous=FULL, foreign keys on, a
+ * checkpoint after a commit that leaves more than 1000 pages in the WAL).
+ * Then THREADS threads, each with its own connection as the server's request
+ * threads have, take the batches of BATCHES (bench/lrs_gen.c: one JSON array
+ * a line) in turn for SECONDS, or until they run out, and store each in one
+ * BEGIN IMMEDIATE transaction, queueing for it on a mutex: per statement the
+ * xapi_statements row (the text as the LRS stores it: what the client sent
+ * plus stored, authority and version) and its agent and activity rows from
+ * INDEX, plus the authority's agent row (client KEY). The SQL is the LRS's
+ * own (src/xapi/statements.c). Prints "STATEMENTS SECONDS" on stdout.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -50,6 +53,13 @@ static double deadline;
 static atomic_size_t next_batch;
 static atomic_llong stored_count;
 static atomic_int failed;
+/*
+ * The threads queue for the write transaction on this mutex, as the server's
+ * writers queue for theirs (src/xapi/statements.c), rather than on SQLite's
+ * busy handler, which polls with sleeps of up to 100 ms and under load can
+ * starve a thread past its busy timeout.
+ */
+static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void die(const char *what)
 {
@@ -242,6 +252,7 @@ static void *writer(void *arg)
         size_t b = atomic_fetch_add(&next_batch, 1);
         if (b >= nbatches)
             break;
+        pthread_mutex_lock(&write_lock);
         exec(db, "BEGIN IMMEDIATE");
         for (int i = 0; i < batches[b].n; i++) {
             const struct statement *s = &batches[b].st[i];
@@ -266,6 +277,7 @@ static void *writer(void *arg)
                 index_row(activity, seq, s->activity[a], s->activity_direct[a]);
         }
         exec(db, "COMMIT");
+        pthread_mutex_unlock(&write_lock);
         atomic_fetch_add(&stored_count, batches[b].n);
     }
     sqlite3_finalize(ins);
