@@ -93,12 +93,15 @@ void store_rollback(struct store *s);
  * checkpoint copies them into the database file. store_commit checkpoints
  * when the log has grown past 1000 pages (what SQLite does by itself). A
  * writer that holds others up until its commit returns (a group commit's
- * leader) commits with store_commit_later and calls store_checkpoint once it
- * no longer does; store_checkpoint does nothing while the log is short, and
- * waits for no reader or writer.
+ * leader) commits with store_commit_later, which sets *DUE instead, and
+ * calls store_checkpoint (on any connection to the database) once it no
+ * longer holds anyone up. A checkpoint waits for no reader or writer.
  */
-int store_commit_later(struct store *s) __attribute__((warn_unused_result));
+int store_commit_later(struct store *s, int *due) __attribute__((warn_unused_result));
 void store_checkpoint(struct store *s);
+
+/* Opens another connection to the database S is connected to, as store_open does. */
+int store_open_same(struct store *s, struct store **out) __attribute__((warn_unused_result));
 
 /* Copies the whole database to PATH while others keep using it. */
 int store_backup(struct store *s, const char *path) __attribute__((warn_unused_result));

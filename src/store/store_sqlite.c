@@ -244,31 +244,40 @@ int store_begin(struct store *s)
     return store_exec(s, "BEGIN IMMEDIATE");
 }
 
-int store_commit_later(struct store *s)
+int store_commit_later(struct store *s, int *due)
 {
+    s->wal_pages = 0;
     int err = store_exec(s, "COMMIT");
     if (err)
         store_rollback(s);
+    *due = !err && s->wal_pages >= CHECKPOINT_PAGES;
     return err;
 }
 
 int store_commit(struct store *s)
 {
-    int err = store_commit_later(s);
-    if (!err)
+    int due;
+    int err = store_commit_later(s, &due);
+    if (due)
         store_checkpoint(s);
     return err;
 }
 
 void store_checkpoint(struct store *s)
 {
-    if (s->wal_pages < CHECKPOINT_PAGES)
-        return;
-    s->wal_pages = 0;
     /* PASSIVE: copies what it can without waiting; a failure only leaves the log longer. */
     int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
     if (rc != SQLITE_OK && rc != SQLITE_BUSY)
         LOG_WARN("store: checkpoint: %s", sqlite3_errmsg(s->db));
+}
+
+int store_open_same(struct store *s, struct store **out)
+{
+    const char *path = sqlite3_db_filename(s->db, "main");
+    *out = NULL;
+    if (!path || !path[0])
+        return STORE_UNSUPPORTED; /* a temporary or in-memory database: no other connection */
+    return store_sqlite_open(path, out);
 }
 
 void store_rollback(struct store *s)

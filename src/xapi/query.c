@@ -78,23 +78,42 @@ struct bounds {
 };
 
 /*
- * The conditions of the filters on statement X (its own rows) when PREFIX is
- * "s" and X is the column naming it: "s.verb = ? AND ... EXISTS (agent row)".
- * For a member of a chain, PREFIX is "c" (its verb and registration are in the
- * chain row) and X "c.member".
+ * The conditions of the filters on statement X's own index rows, X being
+ * the seq the walk is at ("d.seq", "s.seq"); or, with CHAIN, on the member
+ * of a chain that the chain row c names (c.member, with its verb and
+ * registration in the row). Every condition is an index probe, so that a
+ * statement that does not match is passed over without its row (2 KB of
+ * text on a page of its own) being read.
  */
-static void add_own(struct sql *s, int64_t institution, const struct xapi_query *q,
-                    const char *prefix, const char *x)
+static void add_own(struct sql *s, int64_t institution, const struct xapi_query *q, const char *x,
+                    int chain)
 {
     char text[256];
     const char *and = "";
-    if (q->verb) {
-        snprintf(text, sizeof(text), "%s.verb = ?", prefix);
+    if (q->verb && chain) {
+        add_text(s, "c.verb = ?", q->verb);
+        and = " AND ";
+    } else if (q->verb) {
+        /* INDEXED BY: by the rowid SQLite would read the statement's row. */
+        add_int(s,
+                "EXISTS (SELECT 1 FROM xapi_statements v INDEXED BY xapi_statements_by_verb"
+                " WHERE v.institution_id = ?",
+                institution);
+        snprintf(text, sizeof(text), " AND v.verb = ? AND v.seq = %s)", x);
         add_text(s, text, q->verb);
         and = " AND ";
     }
-    if (q->registration) {
-        snprintf(text, sizeof(text), "%s%s.registration = ?", and, prefix);
+    if (q->registration && chain) {
+        snprintf(text, sizeof(text), "%sc.registration = ?", and);
+        add_text(s, text, q->registration);
+        and = " AND ";
+    } else if (q->registration) {
+        snprintf(text, sizeof(text),
+                 "%sEXISTS (SELECT 1 FROM xapi_statements r"
+                 " INDEXED BY xapi_statements_by_registration WHERE r.institution_id = ?",
+                 and);
+        add_int(s, text, institution);
+        snprintf(text, sizeof(text), " AND r.registration = ? AND r.seq = %s)", x);
         add_text(s, text, q->registration);
         and = " AND ";
     }
@@ -109,9 +128,9 @@ static void add_own(struct sql *s, int64_t institution, const struct xapi_query 
     }
     if (q->activity) {
         snprintf(text, sizeof(text),
-                 "%sEXISTS (SELECT 1 FROM xapi_statement_activities v WHERE v.activity = ?", and);
+                 "%sEXISTS (SELECT 1 FROM xapi_statement_activities t WHERE t.activity = ?", and);
         add_text(s, text, q->activity);
-        snprintf(text, sizeof(text), " AND v.institution_id = ? AND v.seq = %s AND v.direct %s)", x,
+        snprintf(text, sizeof(text), " AND t.institution_id = ? AND t.seq = %s AND t.direct %s)", x,
                  q->related_activities ? "< 2" : "= 1");
         add_int(s, text, institution);
     }
@@ -188,6 +207,25 @@ static void add_part(struct sql *s, int64_t institution, const struct xapi_query
         snprintf(text, sizeof(text), " AND %s.seq <= ?", d);
         add_int(s, text, b->hi);
     }
+    int filters = !!q->agent + !!q->verb + !!q->activity + !!q->registration;
+    if (filters > 1) {
+        /*
+         * All the filters, on the statement itself or on one member of its
+         * chain; before the conditions on the statement's row, so that its
+         * row is read only when they hold.
+         */
+        snprintf(text, sizeof(text), " AND ((");
+        add(s, text);
+        snprintf(text, sizeof(text), "%s.seq", d);
+        add_own(s, institution, q, text, 0);
+        snprintf(text, sizeof(text),
+                 ") OR EXISTS (SELECT 1 FROM xapi_statement_chain c"
+                 " WHERE c.seq = %s.seq AND ",
+                 d);
+        add(s, text);
+        add_own(s, institution, q, "c.member", 1);
+        add(s, "))");
+    }
     add(s, " AND s.voided = 0");
     if (q->since)
         add_text(s, " AND s.stored > ?", q->since);
@@ -195,16 +233,6 @@ static void add_part(struct sql *s, int64_t institution, const struct xapi_query
         add_text(s, " AND s.stored <= ?", q->until);
     if (q->client_id)
         add_int(s, " AND s.client_id = ?", q->client_id);
-    int filters = !!q->agent + !!q->verb + !!q->activity + !!q->registration;
-    if (filters > 1) {
-        /* All the filters, on the statement itself or on one member of its chain. */
-        add(s, " AND ((");
-        add_own(s, institution, q, "s", "s.seq");
-        add(s, ") OR (s.target IS NOT NULL AND EXISTS (SELECT 1 FROM xapi_statement_chain c"
-               " WHERE c.seq = s.seq AND ");
-        add_own(s, institution, q, "c", "c.member");
-        add(s, ")))");
-    }
 }
 
 /* The first seq stored after SINCE (exclusive) or the last at or before UNTIL; 0 when none. */

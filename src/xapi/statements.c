@@ -721,6 +721,7 @@ struct group {
     char name[GROUP_NAME_MAX]; /* the database (store_database); "" before first use */
     pthread_cond_t finished;   /* a leader has finished */
     int ready;                 /* FINISHED is set up */
+    struct store *conn;        /* the leaders' connection (its pages stay cached), or NULL */
     struct job *head, **tail;  /* the queue */
     int leading;               /* a leader is writing */
 };
@@ -749,6 +750,9 @@ static struct group *group_of(const char *name)
             pthread_cond_init(&idle->finished, NULL);
             idle->ready = 1;
         }
+        /* Nobody leads, so nobody uses its connection: it goes with the database it was for. */
+        if (strcmp(idle->name, name) != 0)
+            store_close(&idle->conn);
         snprintf(idle->name, sizeof(idle->name), "%s", name);
         idle->tail = &idle->head;
     }
@@ -769,8 +773,11 @@ static int write_job(struct store *db, struct job *j, const char *now)
     return err;
 }
 
-/* Writes the jobs of the list FIRST in one transaction on DB and sets each one's result. */
-static void write_group(struct store *db, struct job *first)
+/*
+ * Writes the jobs of the list FIRST in one transaction on DB and sets each
+ * one's result; *CHECKPOINT says whether a checkpoint is due after it.
+ */
+static void write_group(struct store *db, struct job *first, int *checkpoint)
 {
     int alone = first->next == NULL, err = XAPI_OK;
     char now[32] = "";
@@ -800,7 +807,7 @@ static void write_group(struct store *db, struct job *first)
     /* The checkpoint, if one is due, waits until the others are let go (write_grouped). */
     if (err) {
         store_rollback(db);
-    } else if (store_commit_later(db)) {
+    } else if (store_commit_later(db, checkpoint)) {
         err = XAPI_ERR_STORE;
     }
     /* Nothing is stored: every batch that had succeeded fails with the transaction. */
@@ -814,13 +821,15 @@ static int write_grouped(struct store *db, struct job *j)
 {
     const char *name = store_database(db);
     struct group *g = NULL;
+    int checkpoint = 0;
     pthread_mutex_lock(&groups_lock);
     if (name[0] && strlen(name) < GROUP_NAME_MAX)
         g = group_of(name);
     if (!g) {
         pthread_mutex_unlock(&groups_lock);
-        write_group(db, j);
-        store_checkpoint(db);
+        write_group(db, j, &checkpoint);
+        if (checkpoint)
+            store_checkpoint(db);
         return j->err;
     }
     j->next = NULL;
@@ -844,7 +853,15 @@ static int write_grouped(struct store *db, struct job *j)
             g->tail = &g->head;
         last->next = NULL;
         pthread_mutex_unlock(&groups_lock);
-        write_group(db, first);
+        /*
+         * On the group's own connection, which only leaders use, one at a
+         * time: no other connection's commits empty its page cache, so the
+         * pages of the indexes a transaction changes are at hand. (Should it
+         * not open, on this request's.)
+         */
+        if (!g->conn && store_open_same(db, &g->conn))
+            g->conn = NULL;
+        write_group(g->conn ? g->conn : db, first, &checkpoint);
         pthread_mutex_lock(&groups_lock);
         for (struct job *x = first, *next; x; x = next) {
             next = x->next;
@@ -853,9 +870,12 @@ static int write_grouped(struct store *db, struct job *j)
         g->leading = 0;
         pthread_cond_broadcast(&g->finished);
         /* The next leader can write meanwhile: a checkpoint does not stop writers. */
-        pthread_mutex_unlock(&groups_lock);
-        store_checkpoint(db);
-        pthread_mutex_lock(&groups_lock);
+        if (checkpoint) {
+            pthread_mutex_unlock(&groups_lock);
+            store_checkpoint(db);
+            checkpoint = 0;
+            pthread_mutex_lock(&groups_lock);
+        }
     }
     pthread_mutex_unlock(&groups_lock);
     return j->err;
