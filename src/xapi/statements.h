@@ -26,11 +26,17 @@ struct xapi_writer {
 
 /*
  * Stores STATEMENTS (a JSON array of validated statements, modified in place:
- * ids and LRS properties filled in) in one transaction; a statement whose id
- * is already stored with the same content is skipped. IDS receives the ids in
- * order. BLOBS are the attachments' contents, stored in the same transaction.
+ * ids and LRS properties filled in) all or nothing; a statement whose id is
+ * already stored with the same content is skipped. IDS receives the ids in
+ * order. BLOBS are the attachments' contents, stored with them.
  * XAPI_ERR_CONFLICT (another statement has the id, or a batch repeats
  * an id) and XAPI_ERR_INVALID (voiding a voiding statement) store nothing.
+ *
+ * DB is the caller's connection, outside any transaction. The batch is
+ * written by a group commit: with the batches other threads are storing in
+ * the same database at the time, in one transaction (each batch in a
+ * savepoint of its own), on a connection kept for that; it returns once that
+ * transaction is durable.
  */
 int xapi_statements_store(struct store *db, const struct xapi_writer *w, json_t *statements,
                           const struct xapi_blob *blobs, size_t nblobs, json_t *ids,
