@@ -90,9 +90,9 @@ void store_rollback(struct store *s);
 
 /*
  * Checkpoints: in WAL mode a commit appends pages to the log, and a
- * checkpoint copies them into the database file. store_commit checkpoints
- * when the log has grown past 1000 pages (what SQLite does by itself). A
- * writer that holds others up until its commit returns (a group commit's
+ * checkpoint copies them into the database file. Every commit that leaves
+ * the log past 1000 pages is followed by one (what SQLite does by itself).
+ * A writer that holds others up until its commit returns (a group commit's
  * leader) commits with store_commit_later, which sets *DUE instead, and
  * calls store_checkpoint (on any connection to the database) once it no
  * longer holds anyone up. A checkpoint waits for no reader or writer.

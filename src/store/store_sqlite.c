@@ -23,6 +23,7 @@ struct store_stmt {
 struct store {
     sqlite3 *db;
     int wal_pages; /* in the WAL after this connection's last commit */
+    int defer_wal; /* store_commit_later is committing: no checkpoint now */
     struct store_stmt cache[CACHE_SIZE];
     int ncache;
     struct store_stmt spare; /* for statements that did not fit the cache */
@@ -64,14 +65,19 @@ static void configure(void)
 }
 
 /*
- * Replaces SQLite's automatic checkpoint (which runs inside the COMMIT that
- * passes the threshold): the commit only notes the WAL's length, and
- * store_commit or store_checkpoint act on it.
+ * SQLite's automatic checkpoint, but one that store_commit_later can put
+ * off: after every commit (of a transaction, or of a statement outside
+ * one) that leaves the WAL past CHECKPOINT_PAGES, a PASSIVE checkpoint.
  */
-static int wal_noted(void *ctx, sqlite3 *db, const char *name, int pages)
+static int wal_committed(void *ctx, sqlite3 *db, const char *name, int pages)
 {
     struct store *s = ctx;
     s->wal_pages = pages;
+    if (!s->defer_wal && pages >= CHECKPOINT_PAGES) {
+        int rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+            LOG_WARN("store: checkpoint: %s", sqlite3_errmsg(db));
+    }
     return SQLITE_OK;
 }
 
@@ -105,7 +111,7 @@ int store_sqlite_open(const char *path, struct store **out)
         store_close(&s);
         return err;
     }
-    sqlite3_wal_hook(s->db, wal_noted, s);
+    sqlite3_wal_hook(s->db, wal_committed, s);
     *out = s;
     return STORE_OK;
 }
@@ -244,22 +250,21 @@ int store_begin(struct store *s)
     return store_exec(s, "BEGIN IMMEDIATE");
 }
 
-int store_commit_later(struct store *s, int *due)
+int store_commit(struct store *s)
 {
-    s->wal_pages = 0;
     int err = store_exec(s, "COMMIT");
     if (err)
         store_rollback(s);
-    *due = !err && s->wal_pages >= CHECKPOINT_PAGES;
     return err;
 }
 
-int store_commit(struct store *s)
+int store_commit_later(struct store *s, int *due)
 {
-    int due;
-    int err = store_commit_later(s, &due);
-    if (due)
-        store_checkpoint(s);
+    s->wal_pages = 0;
+    s->defer_wal = 1;
+    int err = store_commit(s);
+    s->defer_wal = 0;
+    *due = !err && s->wal_pages >= CHECKPOINT_PAGES;
     return err;
 }
 
