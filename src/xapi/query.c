@@ -13,7 +13,7 @@ struct sql {
     struct {
         const char *text; /* NULL: the integer */
         int64_t num;
-    } bind[48];
+    } bind[64];
     int nbind;
     int err;
 };
@@ -85,8 +85,8 @@ struct bounds {
  * statement that does not match is passed over without its row (2 KB of
  * text on a page of its own) being read.
  */
-static void add_own(struct sql *s, int64_t institution, const struct xapi_query *q, const char *x,
-                    int chain)
+static void add_filters(struct sql *s, int64_t institution, const struct xapi_query *q,
+                        const char *x, int chain)
 {
     char text[256];
     const char *and = "";
@@ -194,7 +194,7 @@ static void add_part(struct sql *s, int64_t institution, const struct xapi_query
         break;
     }
     /* The bounds on the walked index's seq, so that the walk starts and ends there. */
-    char text[96];
+    char text[160];
     if (q->after) {
         snprintf(text, sizeof(text), " AND %s.seq %s ?", d, q->ascending ? ">" : "<");
         add_int(s, text, q->after);
@@ -214,16 +214,15 @@ static void add_part(struct sql *s, int64_t institution, const struct xapi_query
          * chain; before the conditions on the statement's row, so that its
          * row is read only when they hold.
          */
-        snprintf(text, sizeof(text), " AND ((");
-        add(s, text);
+        add(s, " AND ((");
         snprintf(text, sizeof(text), "%s.seq", d);
-        add_own(s, institution, q, text, 0);
+        add_filters(s, institution, q, text, 0);
         snprintf(text, sizeof(text),
                  ") OR EXISTS (SELECT 1 FROM xapi_statement_chain c"
                  " WHERE c.seq = %s.seq AND ",
                  d);
         add(s, text);
-        add_own(s, institution, q, "c.member", 1);
+        add_filters(s, institution, q, "c.member", 1);
         add(s, "))");
     }
     add(s, " AND s.voided = 0");
