@@ -4,10 +4,8 @@
  * (bench/lrs_data.h; one in 1,000 a voiding statement) are parsed
  * (json_read), validated (xapi_statements_validate) and stored
  * (xapi_statements_store) BATCH at a time, as client KEY of the database's
- * first institution, just as POST /xapi/statements stores them. Only this
- * connection is set up for a load rather than for serving: commits are not
- * made durable (synchronous=OFF) and the page cache is 1 GiB rather than
- * SQLite's 2 MiB.
+ * first institution, just as POST /xapi/statements stores them: through
+ * the LRS's group commit, durable, on the connection it keeps for writing.
  *
  *   bench_lrs_fill DB_PATH KEY SEED N BATCH
  *
@@ -137,9 +135,6 @@ int main(int argc, char **argv)
     struct store *db;
     if (store_open(url, &db) || store_migrate(db))
         return fail("cannot open the database");
-    /* A load, not a measurement: no fsync, and a page cache that holds the indexes. */
-    if (store_exec(db, "PRAGMA synchronous=OFF; PRAGMA cache_size=-1048576"))
-        return fail("cannot configure the connection");
 
     struct store_stmt *st;
     int64_t institution = 0, client = 0;

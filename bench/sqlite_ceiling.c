@@ -6,18 +6,20 @@
  *
  *   bench_sqlite_ceiling DB SCHEMA_DIR BATCHES INDEX THREADS SECONDS KEY
  *
- * Creates DB from SCHEMA_DIR/0001_accounts.sql and 0002_xapi_statements.sql,
- * with the connection settings of src/store/store_sqlite.c (WAL,
- * synchronous=FULL, foreign keys on). Then THREADS threads, each with its own
- * connection as the server's request threads have, take the batches of
- * BATCHES (bench/lrs_gen.c: one JSON array a line) in turn for SECONDS, or
- * until they run out, and store each in one BEGIN IMMEDIATE transaction: per
- * statement the xapi_statements row (the text as the LRS stores it: what the
- * client sent plus stored, authority and version) and its agent and activity
- * rows from INDEX, plus the authority's agent row (client KEY). The SQL is
- * the LRS's own (src/xapi/statements.c). Prints "STATEMENTS SECONDS" on
- * stdout.
+ * Creates DB from the migrations of SCHEMA_DIR (NNNN_name.sql, in order), so
+ * that it has the server's tables and indexes, with the connection settings
+ * of src/store/store_sqlite.c (WAL, synchronous=FULL, foreign keys on, a
+ * checkpoint after a commit that leaves more than 1000 pages in the WAL).
+ * Then THREADS threads, each with its own connection as the server's request
+ * threads have, take the batches of BATCHES (bench/lrs_gen.c: one JSON array
+ * a line) in turn for SECONDS, or until they run out, and store each in one
+ * BEGIN IMMEDIATE transaction, queueing for it on a mutex: per statement the
+ * xapi_statements row (the text as the LRS stores it: what the client sent
+ * plus stored, authority and version) and its agent and activity rows from
+ * INDEX, plus the authority's agent row (client KEY). The SQL is the LRS's
+ * own (src/xapi/statements.c). Prints "STATEMENTS SECONDS" on stdout.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <sqlite3.h>
@@ -51,6 +53,13 @@ static double deadline;
 static atomic_size_t next_batch;
 static atomic_llong stored_count;
 static atomic_int failed;
+/*
+ * The threads queue for the write transaction on this mutex, as the server's
+ * writers queue for theirs (src/xapi/statements.c), rather than on SQLite's
+ * busy handler, which polls with sleeps of up to 100 ms and under load can
+ * starve a thread past its busy timeout.
+ */
+static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void die(const char *what)
 {
@@ -231,7 +240,8 @@ static void *writer(void *arg)
     /* The LRS's SQL, word for word (src/xapi/statements.c). */
     sqlite3_stmt *ins =
         prepare(db, "INSERT INTO xapi_statements (institution_id, id, verb, target, registration,"
-                    " stored, client_id, statement) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq");
+                    " stored, client_id, statement) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (institution_id, id) DO NOTHING RETURNING seq");
     sqlite3_stmt *agent = prepare(db, "INSERT INTO xapi_statement_agents (seq, institution_id,"
                                       " agent, direct) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
     sqlite3_stmt *activity =
@@ -242,6 +252,7 @@ static void *writer(void *arg)
         size_t b = atomic_fetch_add(&next_batch, 1);
         if (b >= nbatches)
             break;
+        pthread_mutex_lock(&write_lock);
         exec(db, "BEGIN IMMEDIATE");
         for (int i = 0; i < batches[b].n; i++) {
             const struct statement *s = &batches[b].st[i];
@@ -266,6 +277,7 @@ static void *writer(void *arg)
                 index_row(activity, seq, s->activity[a], s->activity_direct[a]);
         }
         exec(db, "COMMIT");
+        pthread_mutex_unlock(&write_lock);
         atomic_fetch_add(&stored_count, batches[b].n);
     }
     sqlite3_finalize(ins);
@@ -301,13 +313,23 @@ int main(int argc, char **argv)
 
     sqlite3 *db = open_db();
     char path[4096];
-    const char *const schema[] = {"0001_accounts.sql", "0002_xapi_statements.sql"};
-    for (int i = 0; i < 2; i++) {
-        snprintf(path, sizeof(path), "%s/%s", argv[2], schema[i]);
-        char *sql = read_file(path, NULL);
-        exec(db, sql);
-        free(sql);
+    struct dirent **names;
+    int nnames = scandir(argv[2], &names, NULL, alphasort);
+    if (nnames < 0)
+        die(argv[2]);
+    for (int i = 0; i < nnames; i++) {
+        const char *name = names[i]->d_name;
+        size_t len = strlen(name);
+        if (len > 9 && name[4] == '_' && strspn(name, "0123456789") == 4 &&
+            strcmp(name + len - 4, ".sql") == 0) {
+            snprintf(path, sizeof(path), "%s/%s", argv[2], name);
+            char *sql = read_file(path, NULL);
+            exec(db, sql);
+            free(sql);
+        }
+        free(names[i]);
     }
+    free(names);
     exec(db, "INSERT INTO institutions (id, name_en, name_zh, country, created_at)"
              " VALUES (1, 'Bench', '基准', 'CN', '2026-11-29T12:00:00Z')");
     sqlite3_close(db);

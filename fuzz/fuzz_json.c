@@ -1,11 +1,13 @@
 /*
  * Fuzzes bounded JSON reading: json_read with the API's depth limit, with
  * and without requiring an object, and json_depth. What is read must write
- * out and read back as the same value.
+ * out (json_write, byte for byte as jansson's json_dumps) and read back as
+ * the same value.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "util/buf.h"
 #include "util/json.h"
@@ -71,6 +73,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct buf out;
         buf_init(&out, 4u << 20);
         if (json_write(v, &out) == 0) {
+            /* Byte for byte what jansson writes. */
+            char *dumped = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+            CHECK(dumped && strlen(dumped) == out.len && memcmp(dumped, out.data, out.len) == 0);
+            free(dumped);
             json_t *again = NULL;
             CHECK(json_depth(out.data, out.len, JSON_MAX_DEPTH) <= depth);
             int rc2 = json_read(out.data, out.len, JSON_MAX_DEPTH, require_object, &again);

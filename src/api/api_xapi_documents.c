@@ -171,7 +171,8 @@ static void get_doc(struct http_request *req, const struct resource *r)
         return;
     if (!k.doc_id) {
         json_t *ids = json_array();
-        int err = xapi_doc_list(req->db, &k, http_query(req, "since"), add_id, ids);
+        char latest[XAPI_DOC_TIME_SIZE], date[64];
+        int err = xapi_doc_list(req->db, &k, http_query(req, "since"), add_id, ids, latest);
         if (err) {
             json_decref(ids);
             if (err == XAPI_ERR_INVALID)
@@ -180,7 +181,11 @@ static void get_doc(struct http_request *req, const struct resource *r)
                 reply_doc_error(req, err);
             return;
         }
+        /* Last-Modified: when the most recently modified of the listed documents was. */
+        http_date(latest, date);
         http_reply_json(req, 200, ids);
+        if (date[0])
+            http_add_header(req, "Last-Modified", date);
         return;
     }
     if (http_query(req, "since")) {

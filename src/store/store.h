@@ -69,6 +69,13 @@ const void *store_col_blob(struct store_stmt *st, int i, size_t *len);
 /* Resets the statement and returns it to the cache. */
 void store_finish(struct store_stmt *st);
 
+/*
+ * The database S is connected to, the same for every connection to it (for
+ * SQLite the file's full path; "" for a temporary or in-memory database):
+ * what code that coordinates the writers of one database keys on.
+ */
+const char *store_database(struct store *s);
+
 /* Rows changed by the last INSERT, UPDATE or DELETE. */
 int64_t store_changes(struct store *s);
 
@@ -89,6 +96,19 @@ void store_rollback(struct store *s);
  * transactions that must keep up (the mastery worker).
  */
 void store_busy_poll(struct store *s, unsigned interval_ms);
+ * Checkpoints: in WAL mode a commit appends pages to the log, and a
+ * checkpoint copies them into the database file. Every commit that leaves
+ * the log past 1000 pages is followed by one (what SQLite does by itself).
+ * A writer that holds others up until its commit returns (a group commit's
+ * leader) commits with store_commit_later, which sets *DUE instead, and
+ * calls store_checkpoint (on any connection to the database) once it no
+ * longer holds anyone up. A checkpoint waits for no reader or writer.
+ */
+int store_commit_later(struct store *s, int *due) __attribute__((warn_unused_result));
+void store_checkpoint(struct store *s);
+
+/* Opens another connection to the database S is connected to, as store_open does. */
+int store_open_same(struct store *s, struct store **out) __attribute__((warn_unused_result));
 
 /* Copies the whole database to PATH while others keep using it. */
 int store_backup(struct store *s, const char *path) __attribute__((warn_unused_result));

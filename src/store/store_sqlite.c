@@ -19,9 +19,13 @@ struct store_stmt {
 
 /* How long a statement waits for a database another connection has locked. */
 #define BUSY_TIMEOUT_MS 5000
+/* Pages in the WAL past which a commit is followed by a checkpoint (SQLite's default). */
+#define CHECKPOINT_PAGES 1000
 
 struct store {
     sqlite3 *db;
+    int wal_pages; /* in the WAL after this connection's last commit */
+    int defer_wal; /* store_commit_later is committing: no checkpoint now */
     struct store_stmt cache[CACHE_SIZE];
     int ncache;
     struct store_stmt spare;   /* for statements that did not fit the cache */
@@ -63,6 +67,23 @@ static void configure(void)
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/*
+ * SQLite's automatic checkpoint, but one that store_commit_later can put
+ * off: after every commit (of a transaction, or of a statement outside
+ * one) that leaves the WAL past CHECKPOINT_PAGES, a PASSIVE checkpoint.
+ */
+static int wal_committed(void *ctx, sqlite3 *db, const char *name, int pages)
+{
+    struct store *s = ctx;
+    s->wal_pages = pages;
+    if (!s->defer_wal && pages >= CHECKPOINT_PAGES) {
+        int rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+            LOG_WARN("store: checkpoint: %s", sqlite3_errmsg(db));
+    }
+    return SQLITE_OK;
+}
+
 int store_sqlite_open(const char *path, struct store **out)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -93,6 +114,7 @@ int store_sqlite_open(const char *path, struct store **out)
         store_close(&s);
         return err;
     }
+    sqlite3_wal_hook(s->db, wal_committed, s);
     *out = s;
     return STORE_OK;
 }
@@ -215,6 +237,12 @@ void store_finish(struct store_stmt *st)
     st->busy = 0;
 }
 
+const char *store_database(struct store *s)
+{
+    const char *name = sqlite3_db_filename(s->db, "main");
+    return name ? name : "";
+}
+
 int64_t store_changes(struct store *s)
 {
     return sqlite3_changes64(s->db);
@@ -231,6 +259,33 @@ int store_commit(struct store *s)
     if (err)
         store_rollback(s);
     return err;
+}
+
+int store_commit_later(struct store *s, int *due)
+{
+    s->wal_pages = 0;
+    s->defer_wal = 1;
+    int err = store_commit(s);
+    s->defer_wal = 0;
+    *due = !err && s->wal_pages >= CHECKPOINT_PAGES;
+    return err;
+}
+
+void store_checkpoint(struct store *s)
+{
+    /* PASSIVE: copies what it can without waiting; a failure only leaves the log longer. */
+    int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+        LOG_WARN("store: checkpoint: %s", sqlite3_errmsg(s->db));
+}
+
+int store_open_same(struct store *s, struct store **out)
+{
+    const char *path = sqlite3_db_filename(s->db, "main");
+    *out = NULL;
+    if (!path || !path[0])
+        return STORE_UNSUPPORTED; /* a temporary or in-memory database: no other connection */
+    return store_sqlite_open(path, out);
 }
 
 void store_rollback(struct store *s)

@@ -1,5 +1,6 @@
 #include "util/json.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "util/banned.h"
@@ -141,13 +142,125 @@ int json_member_spans(const char *data, size_t len, const char *const *keys, siz
 }
 
 static int dump_cb(const char *p, size_t n, void *data)
+/*
+ * json_write writes what json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) does,
+ * byte for byte, several times faster: jansson walks each string code point
+ * by code point and keeps a hash table of the containers it is in (to catch
+ * a value that contains itself); here strings are copied in runs between
+ * the bytes that need escaping, and a depth limit stands in for the loop
+ * check. Reals, rare, are still written by jansson, whose float formatting
+ * this keeps.
+ */
+#define WRITE_MAX_DEPTH 2048
+
+/* 1 for the bytes jansson escapes in a string: controls, '"' and '\\'. */
+static const unsigned char needs_escape[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+};
+
+static int write_string(const char *s, size_t len, struct buf *out)
 {
-    return buf_add(data, p, n) ? -1 : 0;
+    static const char hex[] = "0123456789ABCDEF";
+    if (buf_addc(out, '"'))
+        return -1;
+    size_t run = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (!needs_escape[c])
+            continue;
+        char esc[6] = {'\\', (char)c, 0, 0, 0, 0};
+        size_t n = 2;
+        switch (c) {
+        case '"':
+        case '\\':
+            break;
+        case '\b':
+            esc[1] = 'b';
+            break;
+        case '\f':
+            esc[1] = 'f';
+            break;
+        case '\n':
+            esc[1] = 'n';
+            break;
+        case '\r':
+            esc[1] = 'r';
+            break;
+        case '\t':
+            esc[1] = 't';
+            break;
+        default:
+            esc[1] = 'u';
+            esc[2] = esc[3] = '0';
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+            n = 6;
+        }
+        if (buf_add(out, s + run, i - run) || buf_add(out, esc, n))
+            return -1;
+        run = i + 1;
+    }
+    if (buf_add(out, s + run, len - run) || buf_addc(out, '"'))
+        return -1;
+    return 0;
+}
+
+static int write_value(const json_t *v, struct buf *out, int depth)
+{
+    char num[64];
+    int n;
+    if (!v || depth > WRITE_MAX_DEPTH)
+        return -1;
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: {
+        const char *key;
+        json_t *member;
+        int first = 1;
+        if (buf_addc(out, '{'))
+            return -1;
+        json_object_foreach ((json_t *)v, key, member) {
+            if ((!first && buf_addc(out, ',')) || write_string(key, strlen(key), out) ||
+                buf_addc(out, ':') || write_value(member, out, depth + 1))
+                return -1;
+            first = 0;
+        }
+        return buf_addc(out, '}') ? -1 : 0;
+    }
+    case JSON_ARRAY: {
+        size_t i;
+        json_t *item;
+        if (buf_addc(out, '['))
+            return -1;
+        json_array_foreach (v, i, item) {
+            if ((i && buf_addc(out, ',')) || write_value(item, out, depth + 1))
+                return -1;
+        }
+        return buf_addc(out, ']') ? -1 : 0;
+    }
+    case JSON_STRING:
+        return write_string(json_string_value(v), json_string_length(v), out);
+    case JSON_INTEGER:
+        n = snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        return n > 0 && (size_t)n < sizeof(num) && !buf_add(out, num, (size_t)n) ? 0 : -1;
+    case JSON_REAL: {
+        size_t len = json_dumpb(v, num, sizeof(num), JSON_COMPACT | JSON_ENCODE_ANY);
+        return len > 0 && len <= sizeof(num) && !buf_add(out, num, len) ? 0 : -1;
+    }
+    case JSON_TRUE:
+        return buf_adds(out, "true") ? -1 : 0;
+    case JSON_FALSE:
+        return buf_adds(out, "false") ? -1 : 0;
+    case JSON_NULL:
+        return buf_adds(out, "null") ? -1 : 0;
+    }
+    return -1;
 }
 
 int json_write(const json_t *v, struct buf *out)
 {
-    return json_dump_callback(v, dump_cb, out, JSON_COMPACT | JSON_ENCODE_ANY) ? BUF_NOMEM : 0;
+    return write_value(v, out, 0) ? BUF_NOMEM : 0;
 }
 
 const char *json_get_str(const json_t *obj, const char *key)

@@ -480,23 +480,31 @@ done:
 }
 
 int xapi_doc_list(struct store *db, const struct xapi_doc_key *k, const char *since,
-                  xapi_doc_id_fn fn, void *ctx)
+                  xapi_doc_id_fn fn, void *ctx, char latest[XAPI_DOC_TIME_SIZE])
 {
     assert(key_complete(k));
+    if (latest)
+        latest[0] = 0;
     /* Every stored time sorts after "", so no since is "updated > ''". */
     char after[XAPI_DOC_TIME_SIZE] = "";
     if (since && xapi_doc_since_parse(since, after))
         return XAPI_ERR_INVALID;
     struct store_stmt *st;
-    if (store_prepare(
-            db, "SELECT doc_id FROM xapi_documents" DOC_SET " AND updated > ? ORDER BY doc_id",
-            &st))
+    if (store_prepare(db,
+                      "SELECT doc_id, updated FROM xapi_documents" DOC_SET
+                      " AND updated > ? ORDER BY doc_id",
+                      &st))
         return XAPI_ERR_STORE;
     bind_set(st, k);
     store_bind_text(st, 6, after);
     int err, stop = 0;
-    while (!stop && (err = store_step(st)) == STORE_ROW)
+    while (!stop && (err = store_step(st)) == STORE_ROW) {
+        /* Stored times all have the same form, so the latest sorts last as text. */
+        const char *updated = store_col_text(st, 1);
+        if (latest && strcmp(updated, latest) > 0)
+            snprintf(latest, XAPI_DOC_TIME_SIZE, "%s", updated);
         stop = fn(ctx, store_col_text(st, 0));
+    }
     store_finish(st);
     if (stop)
         return stop;

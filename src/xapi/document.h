@@ -123,11 +123,15 @@ typedef int (*xapi_doc_id_fn)(void *ctx, const char *id);
 /*
  * Calls FN with the id of each document of the set K names (K->doc_id is
  * ignored), sorted by id (byte order). With SINCE (an ISO 8601 timestamp, see
- * xapi_doc_since_parse) only those updated after it. XAPI_ERR_INVALID when
- * SINCE is not a timestamp ("xapi_param_invalid" with "since").
+ * xapi_doc_since_parse) only those updated after it. LATEST (when not NULL)
+ * receives when the most recently updated of the listed documents was
+ * updated (the Last-Modified of the list), "" when none is listed.
+ * XAPI_ERR_INVALID when SINCE is not a timestamp ("xapi_param_invalid" with
+ * "since").
  */
 int xapi_doc_list(struct store *db, const struct xapi_doc_key *k, const char *since,
-                  xapi_doc_id_fn fn, void *ctx) __attribute__((warn_unused_result));
+                  xapi_doc_id_fn fn, void *ctx, char latest[XAPI_DOC_TIME_SIZE])
+    __attribute__((warn_unused_result));
 
 /*
  * Normalises the timestamp TEXT ("2026-11-29T20:00:00.5+08:00") to UTC with

@@ -3,10 +3,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/alloc.h"
 #include "util/secret.h"
 #include "util/timeutil.h"
 #include "xapi/document.h"
 #include "xapi/forward.h"
+#include "xapi/refs.h"
 #include "util/banned.h"
 
 static int run(struct store *db, const char *sql, int64_t institution, const char *key,
@@ -30,14 +32,28 @@ int xapi_erase_agent(struct store *db, int64_t institution, const char *agent_ke
     memset(counts, 0, sizeof(*counts));
     if (store_begin(db))
         return XAPI_ERR_STORE;
-    /* The index rows go with their statements (ON DELETE CASCADE). */
-    int err = run(db,
+    /*
+     * The statements the learner appears in (their own index rows, direct 0
+     * and 1; the rows with direct 2 and 3 are those of statements that only
+     * target one). The index rows go with their statements (ON DELETE
+     * CASCADE); the statements whose chains of StatementRefs pass through
+     * one are redone, which takes the learner out of their copied rows.
+     */
+    int64_t *chained = NULL;
+    size_t nchained = 0;
+    int err = xapi_refs_collect_agent(db, institution, agent_key, &chained, &nchained);
+    if (!err)
+        err = run(db,
                   "DELETE FROM xapi_statements WHERE institution_id = ?1 AND seq IN (SELECT seq"
-                  " FROM xapi_statement_agents WHERE institution_id = ?1 AND agent = ?2)",
+                  " FROM xapi_statement_agents WHERE institution_id = ?1 AND agent = ?2"
+                  " AND direct < 2)",
                   institution, agent_key, &counts->statements);
     /* Erasing the newest statements frees their numbers: no forwarding cursor may stay past. */
     if (!err)
         err = xapi_forward_clamp(db);
+    if (!err)
+        err = xapi_refs_relink(db, institution, chained, nchained);
+    cc_free(chained);
     if (!err) {
         struct store_stmt *st;
         err = store_prepare(db,

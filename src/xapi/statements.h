@@ -1,8 +1,8 @@
 /*
  * Storing and finding statements. Statements reach this module validated
  * (xapi/statement.h); it fills what the LRS owes them (id, timestamp, stored,
- * authority, version), stores a batch all-or-nothing, voids, and answers
- * queries with stable cursors (the store order, `seq`).
+ * authority, version), stores a batch all-or-nothing, and voids. Queries
+ * are in xapi/query.h (included here).
  */
 #ifndef CC_XAPI_STATEMENTS_H
 #define CC_XAPI_STATEMENTS_H
@@ -12,6 +12,7 @@
 
 #include "store/store.h"
 #include "xapi/attachments.h"
+#include "xapi/query.h"
 #include "xapi/statement.h"
 #include "xapi/xapi.h"
 
@@ -25,11 +26,17 @@ struct xapi_writer {
 
 /*
  * Stores STATEMENTS (a JSON array of validated statements, modified in place:
- * ids and LRS properties filled in) in one transaction; a statement whose id
- * is already stored with the same content is skipped. IDS receives the ids in
- * order. BLOBS are the attachments' contents, stored in the same transaction.
+ * ids and LRS properties filled in) all or nothing; a statement whose id is
+ * already stored with the same content is skipped. IDS receives the ids in
+ * order. BLOBS are the attachments' contents, stored with them.
  * XAPI_ERR_CONFLICT (another statement has the id, or a batch repeats
  * an id) and XAPI_ERR_INVALID (voiding a voiding statement) store nothing.
+ *
+ * DB is the caller's connection, outside any transaction. The batch is
+ * written by a group commit: with the batches other threads are storing in
+ * the same database at the time, in one transaction (each batch in a
+ * savepoint of its own), on a connection kept for that; it returns once that
+ * transaction is durable.
  */
 int xapi_statements_store(struct store *db, const struct xapi_writer *w, json_t *statements,
                           const struct xapi_blob *blobs, size_t nblobs, json_t *ids,
@@ -42,35 +49,6 @@ int xapi_statements_store(struct store *db, const struct xapi_writer *w, json_t 
  */
 int xapi_statement_get(struct store *db, int64_t institution, const char *id, int voided,
                        int64_t client_id, char **json) __attribute__((warn_unused_result));
-
-struct xapi_query {
-    const char *agent; /* an agent key (xapi_agent_key) or NULL */
-    const char *verb;
-    const char *activity;
-    const char *registration;
-    int related_agents;
-    int related_activities;
-    const char *since; /* stored after (exclusive), ISO 8601 UTC with milliseconds */
-    const char *until; /* stored at or before */
-    int ascending;
-    int limit;         /* 1..XAPI_QUERY_MAX */
-    int64_t after;     /* cursor: the seq of the last statement of the previous page, or 0 */
-    int64_t client_id; /* only statements this client stored (statements/read/mine), or 0 */
-};
-
-#define XAPI_QUERY_MAX 500
-
-typedef int (*xapi_statement_fn)(void *ctx, int64_t seq, const char *json);
-
-/*
- * Calls FN for each statement matching Q (and each that targets one that
- * does, as the spec asks for StatementRefs), voided ones excluded, in store
- * order. *MORE is set when statements remain after the page (its last seq is
- * the cursor for the next page).
- */
-int xapi_statements_query(struct store *db, int64_t institution, const struct xapi_query *q,
-                          xapi_statement_fn fn, void *ctx, int *more)
-    __attribute__((warn_unused_result));
 
 /* The stored definition of activity ID as JSON text (cc_free it). */
 int xapi_activity_get(struct store *db, int64_t institution, const char *id, char **json)

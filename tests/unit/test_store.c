@@ -630,6 +630,54 @@ static void busy_poll_waits_for_the_lock(void **state)
     assert_int_equal(store_commit(f->db), STORE_OK);
     pthread_join(th, NULL);
     pthread_barrier_destroy(&barrier);
+static off_t file_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? st.st_size : -1;
+}
+
+/* Commits about 8 MB (2000 pages) in one transaction, with store_commit or store_commit_later. */
+static void write_pages(struct fixture *f, int later)
+{
+    assert_int_equal(store_begin(f->db), STORE_OK);
+    for (int i = 0; i < 200; i++) {
+        struct store_stmt *st;
+        assert_int_equal(store_prepare(f->db, "INSERT INTO big (b) VALUES (zeroblob(40000))", &st),
+                         STORE_OK);
+        assert_int_equal(store_step(st), STORE_OK);
+        store_finish(st);
+    }
+    int due = 0;
+    assert_int_equal(later ? store_commit_later(f->db, &due) : store_commit(f->db), STORE_OK);
+    assert_int_equal(due, later);
+}
+
+/* store_commit copies a long WAL into the file; store_commit_later leaves that to store_checkpoint.
+ */
+static void checkpoint_now_or_later(void **state)
+{
+    struct fixture *f = *state;
+    assert_int_equal(store_exec(f->db, "CREATE TABLE big (b BLOB)"), STORE_OK);
+    off_t empty = file_size(f->path);
+    write_pages(f, 1);
+    assert_int_equal(file_size(f->path), empty); /* all of it still in the WAL */
+    /* Any connection to the database can checkpoint it. */
+    struct store *other;
+    assert_int_equal(store_open_same(f->db, &other), STORE_OK);
+    store_checkpoint(other);
+    store_close(&other);
+    off_t after = file_size(f->path);
+    assert_true(after > empty + 7000000);
+    write_pages(f, 0);
+    off_t again = file_size(f->path);
+    assert_true(again > after + 7000000);
+    /* A statement outside a transaction commits by itself, and is followed by one too. */
+    assert_int_equal(store_exec(f->db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1"
+                                       " FROM n WHERE i < 200) INSERT INTO big SELECT"
+                                       " zeroblob(40000) FROM n"),
+                     STORE_OK);
+    assert_true(file_size(f->path) > again + 7000000);
+    assert_int_equal(query_int(f->db, "SELECT count(*) FROM big"), 600);
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -651,6 +699,7 @@ int main(void)
         T(rollback_leaves_nothing),
         T(commit_persists),
         T(commit_without_begin_fails),
+        T(checkpoint_now_or_later),
         T(backup_copies_rows),
         T(backup_to_bad_path),
         T(pool_gives_each_thread_its_connection),

@@ -798,6 +798,46 @@ static void json_write_compact_in_order(void **state)
     json_decref(v);
 }
 
+/* json_write writes what jansson's json_dumps writes, byte for byte: escapes, numbers, nesting. */
+static void json_write_as_jansson(void **state)
+{
+    json_t *v = json_object();
+    char all[160];
+    size_t n = 0;
+    for (int c = 1; c < 128; c++) /* every ASCII byte, the controls and the quotes among them */
+        all[n++] = (char)c;
+    memcpy(all + n, "\xc3\xa9\xe7\x8e\x8b\xf0\x9f\x98\x80\xe2\x80\xa8", 12); /* é 王 😀 U+2028 */
+    n += 12;
+    json_object_set_new(v, "all", json_stringn(all, n));
+    json_object_set_new(v, "key \"\\\n\x01", json_string(""));
+    json_object_set_new(
+        v, "reals",
+        json_pack("[f,f,f,f,f,f,f]", 0.26, -1.0, 1e300, 1.5e-7, 100.0, 0.1 + 0.2, -0.0));
+    json_object_set_new(v, "ints",
+                        json_pack("[I,I,i]", (json_int_t)INT64_MAX, (json_int_t)INT64_MIN, 0));
+    json_object_set_new(v, "empty", json_pack("{s:{},s:[],s:[[]]}", "o", "a", "aa"));
+    json_object_set_new(v, "deep", json_pack("[[[{s:[b,b,n]}]]]", "x", 1, 0));
+    char *want = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    assert_non_null(want);
+    struct buf b;
+    buf_init(&b, 1 << 16);
+    assert_int_equal(json_write(v, &b), 0);
+    assert_string_equal(b.data, want);
+    free(want);
+    buf_release(&b);
+    json_decref(v);
+
+    /* A value that contains itself is refused, not followed for ever. */
+    json_t *loop = json_array(), *inner = json_array();
+    assert_int_equal(json_array_append(inner, loop), 0);
+    assert_int_equal(json_array_append_new(loop, inner), 0);
+    buf_init(&b, 1 << 20);
+    assert_int_not_equal(json_write(loop, &b), 0);
+    buf_release(&b);
+    json_array_clear(inner);
+    json_decref(loop);
+}
+
 /* --------------------------------------------------------------- i18n */
 
 /* Every message id of src/util/i18n.c. */
@@ -1163,6 +1203,7 @@ int main(void)
         cmocka_unit_test(json_read_table),
         cmocka_unit_test(json_read_reads_only_len_bytes),
         cmocka_unit_test(json_write_compact_in_order),
+        cmocka_unit_test(json_write_as_jansson),
         cmocka_unit_test(i18n_every_id_resolves),
         cmocka_unit_test(i18n_unknown_id_returns_id),
         cmocka_unit_test(i18n_lang_tags),

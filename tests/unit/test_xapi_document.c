@@ -177,7 +177,7 @@ static void assert_list(struct fixture *f, const struct xapi_doc_key *k, const c
                         const char *const *want, int n)
 {
     struct ids got = {0};
-    int err = xapi_doc_list(f->db, k, since, collect, &got);
+    int err = xapi_doc_list(f->db, k, since, collect, &got, NULL);
     if (err)
         fail_msg("list since %s: %d", since ? since : "-", err);
     if (got.n != n)
@@ -613,7 +613,7 @@ static void list_callback_stops(void **state)
         "{}");
     int calls = 0;
     struct xapi_doc_key set = activity_profile_key(f->inst_a, NULL);
-    assert_int_equal(xapi_doc_list(f->db, &set, NULL, stop_at_first, &calls), 7);
+    assert_int_equal(xapi_doc_list(f->db, &set, NULL, stop_at_first, &calls, NULL), 7);
     assert_int_equal(calls, 1);
 }
 
@@ -665,9 +665,47 @@ static void list_since(void **state)
                          "2026-01-01", ""};
     for (size_t i = 0; i < N_ELEMS(bad); i++) {
         struct ids got = {0};
-        assert_int_equal(xapi_doc_list(f->db, &set, bad[i], collect, &got), XAPI_ERR_INVALID);
+        assert_int_equal(xapi_doc_list(f->db, &set, bad[i], collect, &got, NULL), XAPI_ERR_INVALID);
         assert_int_equal(got.n, 0);
     }
+}
+
+/* The Last-Modified of a list: the newest of the listed documents, whatever their ids. */
+static void list_latest(void **state)
+{
+    struct fixture *f = *state;
+    const char *ids[] = {"a", "b", "c"};
+    for (size_t i = 0; i < N_ELEMS(ids); i++)
+        put_json(
+            f, &(struct xapi_doc_key){f->inst_a, XAPI_DOC_AGENT_PROFILE, NULL, AGENT, NULL, ids[i]},
+            "{}");
+    /* Another learner's newer document is not in the list. */
+    put_json(f, &(struct xapi_doc_key){f->inst_a, XAPI_DOC_AGENT_PROFILE, NULL, AGENT2, NULL, "z"},
+             "{}");
+    set_updated(f, "a", "2026-01-01T11:00:00.000Z");
+    set_updated(f, "b", "2026-01-01T10:00:00.000Z");
+    set_updated(f, "c", "2026-01-01T10:30:00.000Z");
+    set_updated(f, "z", "2026-01-02T00:00:00.000Z");
+    struct xapi_doc_key set = agent_profile_key(f->inst_a, AGENT, NULL);
+    static const struct {
+        const char *since, *latest;
+    } cases[] = {
+        {NULL, "2026-01-01T11:00:00.000Z"},
+        {"2026-01-01T10:45:00Z", "2026-01-01T11:00:00.000Z"},
+        {"2026-01-01T11:00:00Z", ""}, /* nothing listed: no time */
+    };
+    for (size_t i = 0; i < N_ELEMS(cases); i++) {
+        struct ids got = {0};
+        char latest[XAPI_DOC_TIME_SIZE] = "x";
+        assert_int_equal(xapi_doc_list(f->db, &set, cases[i].since, collect, &got, latest),
+                         XAPI_OK);
+        assert_string_equal(latest, cases[i].latest);
+    }
+    set_updated(f, "b", "2026-01-01T12:00:00.000Z");
+    struct ids got = {0};
+    char latest[XAPI_DOC_TIME_SIZE];
+    assert_int_equal(xapi_doc_list(f->db, &set, NULL, collect, &got, latest), XAPI_OK);
+    assert_string_equal(latest, "2026-01-01T12:00:00.000Z");
 }
 
 static void since_parse_normalises(void **state)
@@ -956,6 +994,7 @@ int main(void)
         T(list_ids_sorted),
         T(list_callback_stops),
         T(list_since),
+        T(list_latest),
         cmocka_unit_test(since_parse_normalises),
         T(delete_one),
         T(delete_state_set),
