@@ -96,6 +96,8 @@ void store_rollback(struct store *s);
  * transactions that must keep up (the mastery worker).
  */
 void store_busy_poll(struct store *s, unsigned interval_ms);
+
+/*
  * Checkpoints: in WAL mode a commit appends pages to the log, and a
  * checkpoint copies them into the database file. Every commit that leaves
  * the log past 1000 pages is followed by one (what SQLite does by itself).
