@@ -47,11 +47,12 @@ static const char *item_of(const char *iri)
 int award_forget_erased(struct store *db, int64_t institution)
 {
     struct store_stmt *st;
-    if (store_prepare(db,
-                      "DELETE FROM badge_attainments WHERE institution_id = ? AND NOT EXISTS"
-                      " (SELECT 1 FROM xapi_statements s WHERE s.institution_id ="
-                      " badge_attainments.institution_id AND s.id = badge_attainments.statement_id)",
-                      &st))
+    if (store_prepare(
+            db,
+            "DELETE FROM badge_attainments WHERE institution_id = ? AND NOT EXISTS"
+            " (SELECT 1 FROM xapi_statements s WHERE s.institution_id ="
+            " badge_attainments.institution_id AND s.id = badge_attainments.statement_id)",
+            &st))
         return -1;
     store_bind_int(st, 1, institution);
     int rc = store_step(st);
