@@ -104,4 +104,22 @@ void api_xapi_forwarding_update(struct http_request *req);
 void api_xapi_forwarding_delete(struct http_request *req);
 void api_xapi_forwarding_retry(struct http_request *req);
 
+/* Live training in the simulated care home (api_training.c). */
+void api_training_scenarios(struct http_request *req);
+void api_training_scenario(struct http_request *req);
+void api_training_assignments_list(struct http_request *req);
+void api_training_assignments_create(struct http_request *req);
+void api_training_assignments_get(struct http_request *req);
+void api_training_assignments_delete(struct http_request *req);
+void api_training_sessions_list(struct http_request *req);
+void api_training_sessions_create(struct http_request *req);
+void api_training_sessions_get(struct http_request *req);
+void api_training_sessions_patch(struct http_request *req);
+void api_training_sessions_act(struct http_request *req);
+void api_training_sessions_hint(struct http_request *req);
+void api_training_sessions_finish(struct http_request *req);
+void api_training_sessions_events(struct http_request *req);
+void api_training_sessions_result(struct http_request *req);
+void api_training_stats(struct http_request *req);
+
 #endif

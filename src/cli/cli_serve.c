@@ -10,6 +10,7 @@
 #include "checkoff/checkoff.h"
 #include "cli/cli.h"
 #include "http/server.h"
+#include "sim/live.h"
 #include "util/log.h"
 #include "util/seal.h"
 #include "xapi/forward.h"
@@ -162,6 +163,16 @@ int cli_serve(int argc, char **argv)
         return CLI_FAIL;
     }
 
+    /* Live training sessions: their stepping thread takes its own database connection. */
+    struct sim_live *training;
+    struct sim_live_options lo = {pool, 1};
+    if (sim_live_start(&lo, &training)) {
+        xapi_forwarder_stop(&forwarder);
+        store_pool_free(&pool);
+        fprintf(stderr, "carecampus serve: cannot start the live training\n");
+        return CLI_FAIL;
+    }
+
     struct http_server_options o = {.address = addr,
                                     .port = port,
                                     .threads = threads,
@@ -171,9 +182,11 @@ int cli_serve(int argc, char **argv)
                                     .nroutes = api_routes_count,
                                     .xapi_default = xapi_default,
                                     .seal_key = seal_key,
-                                    .forwarder = forwarder};
+                                    .forwarder = forwarder,
+                                    .training = training};
     struct http_server *server;
     if (http_server_start(&o, &server)) {
+        sim_live_stop(&training);
         xapi_forwarder_stop(&forwarder);
         store_pool_free(&pool);
         fprintf(stderr, "carecampus serve: cannot listen on %s\n", listen);
@@ -188,6 +201,8 @@ int cli_serve(int argc, char **argv)
     sigwait(&stop, &sig);
     LOG_INFO("serve: stopping (signal %d)", sig);
     http_server_stop(&server, 10000);
+    /* After the server: no reader is left; where each session stands is saved. */
+    sim_live_stop(&training);
     /* After the server: its handlers wake the forwarder until their last request is done. */
     xapi_forwarder_stop(&forwarder);
     sodium_memzero(seal_key, sizeof(seal_key));

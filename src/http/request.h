@@ -21,6 +21,8 @@ struct http_route;
 struct store_pool;
 struct auth_ratelimit;
 struct xapi_forwarder;
+struct http_sse;
+struct sim_live;
 
 /* What handlers share: set up by the server, read by handlers through req->ctx. */
 struct http_context {
@@ -33,6 +35,7 @@ struct http_context {
     enum xapi_version xapi_default; /* what an xAPI reply says when the request named no version */
     const unsigned char *seal_key;  /* seals stored credentials (util/seal.h); NULL: none */
     struct xapi_forwarder *forwarder; /* woken when forwarding targets change; may be NULL */
+    struct sim_live *training;        /* the live training sessions (sim/live.h); may be NULL */
 };
 
 enum http_method {
@@ -74,6 +77,7 @@ struct http_request {
     const char *content_type;
     struct buf headers;            /* "Name\0Value\0" pairs */
     struct MHD_Response *prebuilt; /* a shared response to queue as it is */
+    struct http_sse *sse;          /* an event stream to send (http/sse.h) */
     uint64_t start_ns;
 
     /*

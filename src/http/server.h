@@ -23,6 +23,7 @@ struct http_server_options {
     enum xapi_version xapi_default;   /* 0: 2.0 */
     const unsigned char *seal_key;    /* for handlers that store credentials (util/seal.h) */
     struct xapi_forwarder *forwarder; /* statement forwarding, woken by its handlers; may be NULL */
+    struct sim_live *training;        /* live training sessions (sim/live.h); may be NULL */
 };
 
 struct http_server;
@@ -35,7 +36,8 @@ int http_server_start(const struct http_server_options *o, struct http_server **
 uint16_t http_server_port(const struct http_server *s);
 
 /*
- * Stops accepting, lets in-flight requests finish for up to GRACE_MS, then
+ * Stops accepting, ends the event streams (http/sse.h), lets in-flight
+ * requests finish for up to GRACE_MS, then
  * closes everything and frees the server; sets *S to NULL.
  */
 void http_server_stop(struct http_server **s, unsigned grace_ms);
