@@ -307,7 +307,8 @@ struct live_session {
     pthread_mutex_t pub;
     char **ev;
     size_t nev, capev;
-    char *state, *session_json, *progress, *end_json;
+    unsigned char *evhide; /* per event: 1 when only teachers see it (what the trainee cannot) */
+    char *state, *truth, *session_json, *progress, *end_json; /* truth: the state for teachers */
     uint64_t state_v, session_v, progress_v;
     struct sample *ring;
     size_t ringcap;
@@ -356,7 +357,9 @@ static void session_free(struct live_session *ls)
     for (size_t i = 0; i < ls->nev; i++)
         cc_free(ls->ev[i]);
     cc_free(ls->ev);
+    cc_free(ls->evhide);
     cc_free(ls->state);
+    cc_free(ls->truth);
     cc_free(ls->session_json);
     cc_free(ls->progress);
     cc_free(ls->end_json);
@@ -468,7 +471,13 @@ static const char *res_id(const struct live_session *ls, int i)
     return i >= 0 && i < ls->sc->nres ? ls->sc->res[i].id : NULL;
 }
 
-static json_t *state_json(struct live_session *ls, const struct sim_snapshot *sn)
+/*
+ * The state the dashboard shows: devices, the platform's NEWS2, oxygen, the
+ * alerts, where the trainee is. With TRUTH (for teachers) also what only
+ * someone in the room would see: where each resident is and what they are
+ * doing — a trainee learns that by going there and observing.
+ */
+static json_t *state_json(struct live_session *ls, const struct sim_snapshot *sn, int truth)
 {
     json_t *res = json_array(), *alerts = json_array();
     for (int i = 0; res && i < sn->nres; i++) {
@@ -489,16 +498,20 @@ static json_t *state_json(struct live_session *ls, const struct sim_snapshot *sn
                                               sim_vocab_id(SIM_VOCAB_O2_DEVICE, r->o2_device),
                                               "flow_lpm", r->o2_flow)
                                   : json_null();
-        json_array_append_new(
-            res,
-            json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "id", rs->id, "place",
-                      sim_vocab_id(SIM_VOCAB_PLACE, r->place), "activity",
-                      sim_vocab_id(SIM_VOCAB_ACTIVITY, r->activity), "position",
-                      sim_vocab_id(SIM_VOCAB_POSITION, r->position), "wearable", wear, "bed", bed,
+        json_t *o =
+            json_pack("{s:s, s:o, s:o, s:o, s:o, s:o}", "id", rs->id, "wearable", wear, "bed", bed,
                       "news2", null_if_neg(r->news2), "response",
                       r->news2_response >= 0 ? json_string(news2_response_id(r->news2_response))
                                              : json_null(),
-                      "oxygen", o2));
+                      "oxygen", o2);
+        if (o && truth)
+            json_object_update_new(
+                o, json_pack("{s:s, s:s, s:s}", "place", sim_vocab_id(SIM_VOCAB_PLACE, r->place),
+                             "activity", sim_vocab_id(SIM_VOCAB_ACTIVITY, r->activity), "position",
+                             sim_vocab_id(SIM_VOCAB_POSITION, r->position)));
+        else if (o && r->place == SIM_PLACE_HOSPITAL)
+            json_object_set_new(o, "place", json_string("hospital")); /* the trainee called them */
+        json_array_append_new(res, o);
     }
     for (int k = 0; alerts && k < sn->nalerts; k++) {
         const struct sim_alert *a = &sn->alerts[k];
@@ -539,6 +552,28 @@ static json_t *session_state_json(struct live_session *ls)
         "normal", (json_int_t)sc->ack_ms[SIM_PRIO_NORMAL], "high",
         (json_int_t)sc->ack_ms[SIM_PRIO_HIGH], "urgent", (json_int_t)sc->ack_ms[SIM_PRIO_URGENT],
         "hints", ls->row.hints, "interruptions", ls->row.interruptions, "actions", ls->row.actions);
+}
+
+/*
+ * Events a trainee does not see live (teachers do, and the debrief shows them
+ * all): the scenario's timeline — what happens to a resident, a condition
+ * starting, a device going wrong — the wearable's raw detector and the harm
+ * done, except what a person at the station notices: what a resident says
+ * (the intercom).
+ */
+static int hidden_event(const struct sim_event *e)
+{
+    switch (e->kind) {
+    case SIM_LOG_TIMELINE:
+        return e->b != SIM_EV_SAY && e->b != SIM_EV_END;
+    case SIM_LOG_DETECTOR:
+    case SIM_LOG_HARM:
+        return 1;
+    case SIM_LOG_DEVICE:
+        return e->b == SIM_DEVST_FAULT || e->b == SIM_DEVST_RESTORED || e->b == SIM_DEVST_SPARED;
+    default:
+        return 0;
+    }
 }
 
 static char *dump(json_t *v)
@@ -590,15 +625,17 @@ static void publish(struct live_session *ls, uint64_t now)
     const struct sim_event *evs;
     size_t n = sim_session_events(ls->s, ls->pub_seq, &evs);
     char **texts = n ? cc_calloc(n, sizeof(*texts)) : NULL;
+    unsigned char *hide = n ? cc_calloc(n, 1) : NULL;
     size_t made = 0;
-    for (; texts && made < n; made++) {
+    for (; texts && hide && made < n; made++) {
+        hide[made] = (unsigned char)hidden_event(&evs[made]);
         json_t *e = sim_event_json(ls->s, &evs[made]);
         if (e && evs[made].kind == SIM_LOG_ACTION)
             json_object_set_new(e, "logged", sim_session_action_json(ls->s, (size_t)evs[made].a));
         if (!(texts[made] = dump(e)))
             break;
     }
-    char *state = dump(state_json(ls, ls->snap));
+    char *state = dump(state_json(ls, ls->snap, 0)), *truth = dump(state_json(ls, ls->snap, 1));
     char *session = ls->session_dirty ? dump(session_state_json(ls)) : NULL;
     char *progress =
         dump(json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:I}", "earned", ls->score->earned,
@@ -612,17 +649,23 @@ static void publish(struct live_session *ls, uint64_t now)
         while (cap < ls->nev + made)
             cap *= 2;
         char **ev = cc_realloc(ls->ev, cap * sizeof(*ev));
-        if (ev) {
+        if (ev)
             ls->ev = ev;
+        unsigned char *eh = ev ? cc_realloc(ls->evhide, cap) : NULL;
+        if (eh) {
+            ls->evhide = eh;
             ls->capev = cap;
         }
     }
     size_t taken = 0;
     if (ls->nev + made <= ls->capev)
-        for (; taken < made; taken++)
+        for (; taken < made; taken++) {
+            ls->evhide[ls->nev] = hide[taken];
             ls->ev[ls->nev++] = texts[taken];
+        }
     ls->pub_seq += taken;
-    ls->state_v += replace(&ls->state, state);
+    if (replace(&ls->state, state) + replace(&ls->truth, truth))
+        ls->state_v++;
     if (replace(&ls->session_json, session)) {
         ls->session_v++;
         ls->session_dirty = 0;
@@ -634,6 +677,7 @@ static void publish(struct live_session *ls, uint64_t now)
     for (size_t i = taken; i < made; i++)
         free(texts[i]);
     cc_free(texts);
+    cc_free(hide);
     ls->last_publish_ms = now;
     ls->dirty = 0;
     stat_add(ls->l, ls->l->publish_us, &ls->l->npublish, mono_us() - t0);
@@ -1715,13 +1759,15 @@ int sim_live_stream_next(struct sim_live_stream *st, sim_live_emit_fn fn, void *
     if (st->next_seq > ls->nev && !ls->end_json)
         st->next_seq = ls->nev; /* a page that saw more than there is (it cannot, but never wait) */
     for (; st->next_seq < ls->nev && e.bytes < SIM_LIVE_STREAM_CHUNK; st->next_seq++) {
+        if (st->trainee && ls->evhide[st->next_seq])
+            continue;
         char id[24];
         snprintf(id, sizeof(id), "%llu", (unsigned long long)st->next_seq);
         emit(&e, "log", id, ls->ev[st->next_seq]);
     }
     *more = st->next_seq < ls->nev;
     if (st->state_v < ls->state_v) {
-        emit(&e, "state", NULL, ls->state);
+        emit(&e, "state", NULL, st->trainee ? ls->state : ls->truth);
         st->state_v = ls->state_v;
     }
     char *samples = samples_text(ls, st);
