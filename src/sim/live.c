@@ -262,6 +262,14 @@ int sim_live_action_check(const struct sim_scenario *sc, const json_t *a, struct
     return rc ? SIM_LIVE_ERR_INVALID : SIM_LIVE_OK;
 }
 
+void sim_live_redact(json_t *logged)
+{
+    static const char *const verdicts[] = {"correct", "reference", "news2_correct"};
+    json_t *r = json_object_get(logged, "result");
+    for (size_t i = 0; json_is_object(r) && i < sizeof(verdicts) / sizeof(verdicts[0]); i++)
+        json_object_del(r, verdicts[i]);
+}
+
 /* ---------------------------------------------------------------- the manager */
 
 struct sample {
@@ -308,6 +316,7 @@ struct live_session {
     char **ev;
     size_t nev, capev;
     unsigned char *evhide; /* per event: 1 when only teachers see it (what the trainee cannot) */
+    char **evt;            /* per event: the trainee's text when it differs (redacted), or NULL */
     char *state, *truth, *session_json, *progress, *end_json; /* truth: the state for teachers */
     uint64_t state_v, session_v, progress_v;
     struct sample *ring;
@@ -356,7 +365,10 @@ static void session_free(struct live_session *ls)
     cc_free(ls->score);
     for (size_t i = 0; i < ls->nev; i++)
         cc_free(ls->ev[i]);
+    for (size_t i = 0; i < ls->nev; i++)
+        cc_free(ls->evt[i]);
     cc_free(ls->ev);
+    cc_free(ls->evt);
     cc_free(ls->evhide);
     cc_free(ls->state);
     cc_free(ls->truth);
@@ -625,15 +637,28 @@ static void publish(struct live_session *ls, uint64_t now)
     const struct sim_event *evs;
     size_t n = sim_session_events(ls->s, ls->pub_seq, &evs);
     char **texts = n ? cc_calloc(n, sizeof(*texts)) : NULL;
+    char **ttexts = n ? cc_calloc(n, sizeof(*ttexts)) : NULL;
     unsigned char *hide = n ? cc_calloc(n, 1) : NULL;
     size_t made = 0;
-    for (; texts && hide && made < n; made++) {
+    for (; texts && ttexts && hide && made < n; made++) {
         hide[made] = (unsigned char)hidden_event(&evs[made]);
         json_t *e = sim_event_json(ls->s, &evs[made]);
-        if (e && evs[made].kind == SIM_LOG_ACTION)
-            json_object_set_new(e, "logged", sim_session_action_json(ls->s, (size_t)evs[made].a));
-        if (!(texts[made] = dump(e)))
+        if (e && evs[made].kind == SIM_LOG_ACTION) {
+            json_t *j = sim_session_action_json(ls->s, (size_t)evs[made].a);
+            json_object_set_new(e, "logged", j);
+            /* The trainee's copy, without the verdicts the debrief gives. */
+            json_t *t = json_deep_copy(e);
+            sim_live_redact(json_object_get(t, "logged"));
+            if (!(ttexts[made] = dump(t))) {
+                json_decref(e);
+                break;
+            }
+        }
+        if (!(texts[made] = dump(e))) {
+            free(ttexts[made]);
+            ttexts[made] = NULL;
             break;
+        }
     }
     char *state = dump(state_json(ls, ls->snap, 0)), *truth = dump(state_json(ls, ls->snap, 1));
     char *session = ls->session_dirty ? dump(session_state_json(ls)) : NULL;
@@ -651,7 +676,10 @@ static void publish(struct live_session *ls, uint64_t now)
         char **ev = cc_realloc(ls->ev, cap * sizeof(*ev));
         if (ev)
             ls->ev = ev;
-        unsigned char *eh = ev ? cc_realloc(ls->evhide, cap) : NULL;
+        char **evt = ev ? cc_realloc(ls->evt, cap * sizeof(*evt)) : NULL;
+        if (evt)
+            ls->evt = evt;
+        unsigned char *eh = evt ? cc_realloc(ls->evhide, cap) : NULL;
         if (eh) {
             ls->evhide = eh;
             ls->capev = cap;
@@ -661,6 +689,7 @@ static void publish(struct live_session *ls, uint64_t now)
     if (ls->nev + made <= ls->capev)
         for (; taken < made; taken++) {
             ls->evhide[ls->nev] = hide[taken];
+            ls->evt[ls->nev] = ttexts[taken];
             ls->ev[ls->nev++] = texts[taken];
         }
     ls->pub_seq += taken;
@@ -674,9 +703,12 @@ static void publish(struct live_session *ls, uint64_t now)
     wake_all(ls);
     pthread_mutex_unlock(&ls->pub);
 
-    for (size_t i = taken; i < made; i++)
+    for (size_t i = taken; i < made; i++) {
         free(texts[i]);
+        free(ttexts[i]);
+    }
     cc_free(texts);
+    cc_free(ttexts);
     cc_free(hide);
     ls->last_publish_ms = now;
     ls->dirty = 0;
@@ -1483,8 +1515,12 @@ int sim_live_act(struct sim_live *l, struct store *db, const struct auth_user *c
     uint64_t now = mono_ms();
     if (now - ls->last_publish_ms >= SIM_LIVE_PUBLISH_MS)
         publish(ls, now);
-    *out = j;
-    if (!j)
+    /* The trainee's answer, without the verdicts the debrief gives (the statement has them). */
+    *out = j ? json_deep_copy(j) : NULL;
+    json_decref(j);
+    if (*out)
+        sim_live_redact(*out);
+    else
         err = live_problem(p, SIM_LIVE_ERR_NOMEM, NULL, "internal", NULL);
 out:
     free(body);
@@ -1763,7 +1799,9 @@ int sim_live_stream_next(struct sim_live_stream *st, sim_live_emit_fn fn, void *
             continue;
         char id[24];
         snprintf(id, sizeof(id), "%llu", (unsigned long long)st->next_seq);
-        emit(&e, "log", id, ls->ev[st->next_seq]);
+        const char *text =
+            st->trainee && ls->evt[st->next_seq] ? ls->evt[st->next_seq] : ls->ev[st->next_seq];
+        emit(&e, "log", id, text);
     }
     *more = st->next_seq < ls->nev;
     if (st->state_v < ls->state_v) {

@@ -243,4 +243,11 @@ int sim_live_action_check(const struct sim_scenario *sc, const json_t *action,
                           struct sim_action *out, struct sim_live_problem *p)
     __attribute__((warn_unused_result));
 
+/*
+ * Takes out of a logged action's result what the trainee learns only in the
+ * debrief: whether a NEWS2 they scored (alone, or in an SBAR) was right, and
+ * the right one. Live, a trainee could otherwise try totals until one is.
+ */
+void sim_live_redact(json_t *logged);
+
 #endif

@@ -334,6 +334,10 @@ describe('assignments', () => {
       r = await act(c.s1, assess.id, { type: 'measure', resident: 'wang', vital: 'hr' });
       assert.equal(r.json.action.index, 1);
       assert.equal(r.json.action.outcome, 'not_there', 'at the station, not at the bedside');
+      // Whether a NEWS2 was right is for the debrief: live, a trainee could try totals until one is.
+      r = await act(c.s1, assess.id, { type: 'score_news2', resident: 'wang', value: 3 });
+      assert.equal(r.json.action.result.correct, undefined);
+      assert.equal(r.json.action.result.reference, undefined);
     });
 
     test('an assessment refuses pause and hints; a practice session has both', async () => {
@@ -411,12 +415,12 @@ describe('assignments', () => {
       assert.equal(after2.sim_ms, before.sim_ms, 'the same simulated time');
       assert.equal(after2.actions, before.actions);
       const st = await openStream(c.s1, assess.id);
-      await st.waitFor((x) => x.of('state').length >= 1 && x.of('log').length >= 3, 10000, 'rebuilt');
+      await st.waitFor((x) => x.of('state').length >= 1 && x.of('log').length >= 4, 10000, 'rebuilt');
       assert.ok(st.of('state')[0].data.t_ms >= before.sim_ms);
       assert.deepEqual(st.of('log').filter((e) => e.data.kind === 'action').map((e) => e.data.logged.type),
-        ['review_data', 'measure', 'hand_hygiene'], 'the actions replayed, with their own sequence numbers');
+        ['review_data', 'measure', 'score_news2', 'hand_hygiene'], 'the actions replayed, with their own sequence numbers');
       const next = await act(c.s1, assess.id, { type: 'go_to_room', resident: 'wang' });
-      assert.equal(next.json.action.index, 3);
+      assert.equal(next.json.action.index, 4);
       st.close();
     });
 
@@ -472,7 +476,8 @@ describe('assignments', () => {
       const result = res.json.result;
       assert.equal(result.format, 'carecampus-sim-result/1');
       assert.equal(result.ended, true);
-      assert.equal(result.actions.length, 4);
+      assert.equal(result.actions.length, 5);
+      assert.equal(typeof result.actions[2].result.correct, 'boolean', 'the debrief says whether the NEWS2 was right');
       assert.ok(result.score.rubric.length >= 1 && result.score.competencies.length >= 1);
       assert.ok(result.score.critical_errors.length >= 1, 'missed critical actions');
       assert.ok(result.debrief.length >= 1 && hasCJK(result.debrief[0].text['zh-CN']));
@@ -483,7 +488,7 @@ describe('assignments', () => {
       // The statements: one per action, one for the completed scenario; registration = the session.
       const sr = await lrs.query({ registration: assess.id, limit: 100 });
       const sts = sr.statements;
-      assert.equal(sts.length, 5, sts.map((x) => x.verb.id).join(' '));
+      assert.equal(sts.length, 6, sts.map((x) => x.verb.id).join(' '));
       const done = sts.find((x) => x.verb.id === 'http://adlnet.gov/expapi/verbs/failed');
       assert.ok(done, 'the completion: failed');
       assert.equal(done.context.registration, assess.id);
@@ -497,11 +502,11 @@ describe('assignments', () => {
       assert.equal(done.object.id, `https://carecampus.org/xapi/activities/scenarios/${OTHER}`);
       assert.ok(done.context.contextActivities.grouping[0].id.endsWith(`/training-assignments/${ids2.assessment}`));
       const acts = sts.filter((x) => x.verb.id === 'http://adlnet.gov/expapi/verbs/interacted');
-      assert.equal(acts.length, 4);
+      assert.equal(acts.length, 5);
       for (const x of acts) {
         assert.equal(x.context.registration, assess.id);
         assert.ok(Array.isArray(x.context.extensions[CFITEMS]));
-        assert.match(x.object.id, /\/actions\/[a-z_]+$/);
+        assert.match(x.object.id, /\/actions\/[a-z0-9_]+$/);
       }
       // The whole stream of an ended session ends with "end".
       const st = await openStream(c.t1, assess.id);
