@@ -616,7 +616,8 @@ static void wake_all(struct live_session *ls)
 static void score_now(struct live_session *ls)
 {
     sim_session_score(ls->s, ls->score);
-    ls->row.score = ls->score->percent;
+    /* Nothing has come due yet: no score so far (rather than a 100 % of nothing). */
+    ls->row.score = ls->score->possible ? ls->score->percent : -1;
     ls->row.critical = ls->score->ncritical;
 }
 
@@ -663,8 +664,9 @@ static void publish(struct live_session *ls, uint64_t now)
     char *state = dump(state_json(ls, ls->snap, 0)), *truth = dump(state_json(ls, ls->snap, 1));
     char *session = ls->session_dirty ? dump(session_state_json(ls)) : NULL;
     char *progress =
-        dump(json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:I}", "earned", ls->score->earned,
-                       "possible", ls->score->possible, "percent", ls->score->percent,
+        dump(json_pack("{s:i, s:i, s:o, s:i, s:i, s:i, s:I}", "earned", ls->score->earned,
+                       "possible", ls->score->possible, "percent",
+                       ls->score->possible ? json_integer(ls->score->percent) : json_null(),
                        "critical_errors", ls->score->ncritical, "alerts_open", ls->row.alerts_open,
                        "actions", ls->row.actions, "t_ms", (json_int_t)ls->row.sim_ms));
 

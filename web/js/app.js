@@ -30,12 +30,17 @@ const ROUTES = [
   { re: /^\/frameworks\/items\/([0-9a-f-]{36})$/, page: 'frameworks', roles: ALL, keys: ['item'] },
   { re: /^\/frameworks\/([0-9a-f-]{36})$/, page: 'frameworks', roles: ALL, keys: ['id'] },
   { re: /^\/alignments$/, page: 'alignments', roles: ['admin'] },
+  { re: /^\/training$/, page: 'training-home', roles: ['admin', 'teacher', 'student'] },
+  { re: /^\/training\/live$/, page: 'training-live', roles: ['admin', 'teacher'] },
+  { re: /^\/training\/assignments\/(\d+)$/, page: 'training-assignment', roles: ['admin', 'teacher', 'student'], keys: ['id'] },
+  { re: /^\/training\/sessions\/([0-9a-f-]{36})$/, page: 'training', roles: ['admin', 'teacher', 'student'], keys: ['id'] },
+  { re: /^\/training\/sessions\/([0-9a-f-]{36})\/debrief$/, page: 'debrief', roles: ['admin', 'teacher', 'student'], keys: ['id'] },
 ];
 
 const NAV = {
-  admin: [['/users', 'nav.users'], ['/classes', 'nav.classes'], ['/checkoffs', 'nav.checkoffs'], ['/lrs/statements', 'nav.learning_records'], ['/lrs/clients', 'nav.lrs_clients'], ['/frameworks', 'nav.frameworks'], ['/alignments', 'nav.alignments'], ['/profile', 'nav.profile']],
-  teacher: [['/classes', 'nav.my_classes'], ['/checkoffs', 'nav.checkoffs'], ['/lrs/statements', 'nav.learning_records'], ['/frameworks', 'nav.frameworks'], ['/profile', 'nav.profile']],
-  student: [['/checkoffs/mine', 'nav.my_checkoffs'], ['/frameworks', 'nav.frameworks'], ['/profile', 'nav.profile']],
+  admin: [['/users', 'nav.users'], ['/classes', 'nav.classes'], ['/training', 'nav.training'], ['/checkoffs', 'nav.checkoffs'], ['/lrs/statements', 'nav.learning_records'], ['/lrs/clients', 'nav.lrs_clients'], ['/frameworks', 'nav.frameworks'], ['/alignments', 'nav.alignments'], ['/profile', 'nav.profile']],
+  teacher: [['/classes', 'nav.my_classes'], ['/training', 'nav.training'], ['/checkoffs', 'nav.checkoffs'], ['/lrs/statements', 'nav.learning_records'], ['/frameworks', 'nav.frameworks'], ['/profile', 'nav.profile']],
+  student: [['/training', 'nav.training'], ['/checkoffs/mine', 'nav.my_checkoffs'], ['/frameworks', 'nav.frameworks'], ['/profile', 'nav.profile']],
   verifier: [['/frameworks', 'nav.frameworks'], ['/profile', 'nav.profile']],
 };
 
