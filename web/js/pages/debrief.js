@@ -223,7 +223,7 @@ class Debrief {
         }],
       },
     };
-    const axisX = { values: (u, vals) => vals.map((v) => homeClock(start, v * 1000)), space: 80 };
+    const axisX = { values: (u, vals) => vals.map((v) => homeClock(start, v * 1000)), space: 80, incrs: [60, 120, 300, 600, 900, 1800, 3600] };
     const end = this.endS();
     const common = { width: this.width(), legend: { show: false }, cursor: { show: false }, plugins: [markPlugin] };
     this.charts.push(new this.uPlot({

@@ -22,7 +22,8 @@ import {
 
 const DOT = ' · ';
 const PRIO_RANK = { urgent: 0, high: 1, normal: 2, low: 3 };
-const WINDOW_S = 300; // the trend charts show the last five simulated minutes
+const WINDOW_S = 300;
+const MINUTE_TICKS = [60, 120, 300, 600, 900, 1800, 3600]; // the clock shows minutes: ticks on whole minutes // the trend charts show the last five simulated minutes
 const FEED_MAX = 200;
 
 /* What each action needs beyond the resident (docs/scenarios.md, "Actions"). */
@@ -543,7 +544,7 @@ class Player {
         cursor: { show: false },
         scales: { x: { time: false, range: () => this.xRange || xr }, bpm: { range: [0, 160] }, pct: { range: [60, 100] } },
         axes: [
-          { values: (u, vals) => vals.map((v) => homeClock(start, v * 1000)), space: 70 },
+          { values: (u, vals) => vals.map((v) => homeClock(start, v * 1000)), space: 70, incrs: MINUTE_TICKS },
           { scale: 'bpm', label: t('training.axis_rate') },
           { scale: 'pct', side: 1, label: t('training.axis_spo'), grid: { show: false } },
         ],
@@ -639,7 +640,7 @@ class Player {
       this.actions.set(a.index, a);
       const text = resultText(a);
       toast(text ? t('training.done_with', { action: actionLabel(a, this.scenario), result: text }) : t('training.done', { action: actionLabel(a, this.scenario), outcome: word('outcome', a.outcome) }),
-        { kind: a.outcome === 'ok' ? 'success' : 'info', timeout: 4000 });
+        { kind: a.outcome === 'ok' ? 'success' : 'info', timeout: 2500 });
       this.schedule('feed');
       return a;
     } catch (err) {
