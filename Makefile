@@ -39,6 +39,7 @@ bench: build
 	@bash bench/lrs.sh $(BUILD)
 	@bash bench/credential.sh $(BUILD)
 	@bash bench/sim.sh $(BUILD)
+	@bash bench/training.sh $(BUILD)
 
 format:
 	@clang-format -i $(C_SOURCES)

@@ -36,6 +36,7 @@
 
 #define MAX_DT_MS        2000 /* a step never covers more wall time than this (a stalled thread) */
 #define FINALIZE_RETRY   5000 /* ms between attempts to store a result that failed */
+#define KEEP_MS          500  /* the keeper's period (saving, results, unloading) */
 #define STATS_SAMPLES    4096
 #define SAMPLE_COLS      5 /* wearable HR, wearable SpO2, bed HR, bed RR, platform NEWS2 */
 #define RESULT_JSON_FLAG (JSON_COMPACT | JSON_REAL_PRECISION(15))
@@ -340,6 +341,8 @@ struct sim_live {
     pthread_t *threads;
     struct worker *workers;
     unsigned nthreads;
+    pthread_t keeper;
+    int keeper_started;
     /* Stepping times (µs per session and step) and publishing times, for the statistics. */
     pthread_mutex_t stats_lock;
     uint32_t step_us[STATS_SAMPLES], publish_us[STATS_SAMPLES];
@@ -862,21 +865,16 @@ static int finalize(struct live_session *ls, struct store *db, uint64_t now)
 }
 
 /* One round of a session on a stepping thread (LOCK held). */
-static void tick(struct live_session *ls, struct store *db, uint64_t now)
+/*
+ * One round of a session on a stepping thread (LOCK held): the clock, and an
+ * update for the readers. No database here — a commit waiting for the disk
+ * would hold up every session of the thread; the keeper thread saves.
+ */
+static void tick(struct live_session *ls, uint64_t now)
 {
     advance(ls, now);
-    if (ls->ended && !ls->finalized && now >= ls->finalize_after_ms) {
-        if (finalize(ls, db, now)) {
-            LOG_WARN("training: cannot store the result of session %s yet", ls->row.uuid);
-            ls->finalize_after_ms = now + FINALIZE_RETRY;
-        }
-        return;
-    }
     if ((ls->dirty || ls->session_dirty) && now - ls->last_publish_ms >= SIM_LIVE_PUBLISH_MS)
         publish(ls, now);
-    if (!ls->ended && ls->row.sim_ms != ls->saved_sim_ms &&
-        now - ls->last_save_ms >= SIM_LIVE_SAVE_MS)
-        (void)save(ls, db, now);
 }
 
 /* ---------------------------------------------------------------- loading */
@@ -1115,7 +1113,6 @@ static void *worker_main(void *arg)
 {
     struct worker *w = arg;
     struct sim_live *l = w->l;
-    struct store *db = NULL;
     struct live_session **mine = NULL;
     size_t cap = 0;
     pthread_mutex_lock(&l->lock);
@@ -1145,27 +1142,128 @@ static void *worker_main(void *arg)
                 l->tab[i]->refs++;
             }
         pthread_mutex_unlock(&l->lock);
-        if (!db && store_pool_get(l->pool, &db))
-            db = NULL;
         uint64_t now = mono_ms();
         for (size_t i = 0; i < n; i++) {
             struct live_session *ls = mine[i];
             /* Busy (an action being stored): its turn comes in the next round. */
-            if (db && pthread_mutex_trylock(&ls->lock) == 0) {
-                tick(ls, db, now);
+            if (pthread_mutex_trylock(&ls->lock) == 0) {
+                tick(ls, now);
                 pthread_mutex_unlock(&ls->lock);
             }
         }
         pthread_mutex_lock(&l->lock);
         for (size_t i = 0; i < n; i++)
             mine[i]->refs--;
+    }
+    pthread_mutex_unlock(&l->lock);
+    cc_free(mine);
+    return NULL;
+}
+
+struct pending_save {
+    struct live_session *ls;
+    struct live_row row;
+};
+
+/*
+ * The keeper: every KEEP_MS it saves where the sessions stand (those whose
+ * clock moved since their last save, every SIM_LIVE_SAVE_MS, in one
+ * transaction), stores the results of sessions that ended, and takes idle
+ * ones out of memory — the database work the stepping threads never do.
+ */
+static void keep_round(struct sim_live *l, struct store *db, struct live_session ***mine,
+                       size_t *cap, struct pending_save **saves, size_t *savecap)
+{
+    pthread_mutex_lock(&l->lock);
+    if (*cap < l->n) {
+        struct live_session **m = cc_realloc(*mine, l->n * sizeof(*m));
+        struct pending_save *sv = cc_realloc(*saves, l->n * sizeof(*sv));
+        if (m)
+            *mine = m;
+        if (sv)
+            *saves = sv;
+        if (m && sv)
+            *cap = *savecap = l->n;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < l->n && n < *cap; i++) {
+        (*mine)[n++] = l->tab[i];
+        l->tab[i]->refs++;
+    }
+    pthread_mutex_unlock(&l->lock);
+    uint64_t now = mono_ms();
+    size_t ns = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct live_session *ls = (*mine)[i];
+        pthread_mutex_lock(&ls->lock);
+        if (ls->ended && !ls->finalized && now >= ls->finalize_after_ms) {
+            if (finalize(ls, db, now)) {
+                LOG_WARN("training: cannot store the result of session %s yet", ls->row.uuid);
+                ls->finalize_after_ms = now + FINALIZE_RETRY;
+            }
+        } else if (!ls->ended && ls->row.sim_ms != ls->saved_sim_ms &&
+                   now - ls->last_save_ms >= SIM_LIVE_SAVE_MS && ns < *savecap) {
+            ls->row.status = ls->paused ? SIM_LIVE_PAUSED : SIM_LIVE_RUNNING;
+            (*saves)[ns].ls = ls;
+            (*saves)[ns++].row = ls->row;
+        }
+        pthread_mutex_unlock(&ls->lock);
+    }
+    int err = 0;
+    if (ns) {
+        err = store_begin(db) ? SIM_LIVE_ERR_STORE : 0;
+        for (size_t k = 0; !err && k < ns; k++)
+            err = live_row_save(db, &(*saves)[k].row);
+        if (!err && store_commit(db))
+            err = SIM_LIVE_ERR_STORE;
+        if (err) {
+            store_rollback(db);
+            LOG_WARN("training: cannot save where %zu sessions stand; trying again", ns);
+        }
+    }
+    for (size_t k = 0; !err && k < ns; k++) {
+        struct live_session *ls = (*saves)[k].ls;
+        pthread_mutex_lock(&ls->lock);
+        ls->saved_sim_ms = (*saves)[k].row.sim_ms;
+        ls->last_save_ms = now;
+        pthread_mutex_unlock(&ls->lock);
+    }
+    pthread_mutex_lock(&l->lock);
+    for (size_t i = 0; i < n; i++)
+        (*mine)[i]->refs--;
+    pthread_mutex_unlock(&l->lock);
+    unload_idle(l, db, now);
+}
+
+static void *keeper_main(void *arg)
+{
+    struct sim_live *l = arg;
+    struct store *db = NULL;
+    struct live_session **mine = NULL;
+    struct pending_save *saves = NULL;
+    size_t cap = 0, savecap = 0;
+    pthread_mutex_lock(&l->lock);
+    while (!l->stopping) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += KEEP_MS * 1000000L;
+        while (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&l->cond, &l->lock, &until);
+        if (l->stopping)
+            break;
         pthread_mutex_unlock(&l->lock);
-        if (db && w->index == 0)
-            unload_idle(l, db, now);
+        if (!db && store_pool_get(l->pool, &db))
+            db = NULL;
+        if (db)
+            keep_round(l, db, &mine, &cap, &saves, &savecap);
         pthread_mutex_lock(&l->lock);
     }
     pthread_mutex_unlock(&l->lock);
     cc_free(mine);
+    cc_free(saves);
     return NULL;
 }
 
@@ -1195,7 +1293,9 @@ int sim_live_start(const struct sim_live_options *o, struct sim_live **out)
         if (pthread_create(&l->threads[started], NULL, worker_main, &l->workers[started]))
             break;
     }
-    if (started < l->nthreads) {
+    if (started == l->nthreads)
+        l->keeper_started = pthread_create(&l->keeper, NULL, keeper_main, l) == 0;
+    if (started < l->nthreads || !l->keeper_started) {
         l->nthreads = started;
         sim_live_stop(&l);
         return SIM_LIVE_ERR_NOMEM;
@@ -1215,6 +1315,8 @@ void sim_live_stop(struct sim_live **lp)
     pthread_mutex_unlock(&l->lock);
     for (unsigned i = 0; i < l->nthreads; i++)
         pthread_join(l->threads[i], NULL);
+    if (l->keeper_started)
+        pthread_join(l->keeper, NULL);
     struct store *db = NULL;
     if (l->n && store_pool_get(l->pool, &db))
         LOG_ERROR("training: cannot save where the sessions stand: no database");
@@ -1505,13 +1607,9 @@ int sim_live_act(struct sim_live *l, struct store *db, const struct auth_user *c
     size_t k = sim_session_actions(ls->s, &all) - 1;
     json_t *j = sim_session_action_json(ls->s, k);
     score_now(ls);
+    struct live_row row = ls->row; /* for the statement, stored once the session is free again */
     json_t *st =
-        j ? live_action_statement(ls->sc, &ls->row, n, at, j, cfitems_of_action(ls, (int)k)) : NULL;
-    /* A statement that fails now is stored when the session ends (the log knows it is missing). */
-    if (!st || live_record(db, &ls->row, st) || live_log_mark(db, ls->row.id, n))
-        LOG_WARN("training: the statement of an action of session %s waits for the end",
-                 ls->row.uuid);
-    json_decref(st);
+        j ? live_action_statement(ls->sc, &row, n, at, j, cfitems_of_action(ls, (int)k)) : NULL;
     ls->dirty = 1;
     ls->session_dirty = 1;
     uint64_t now = mono_ms();
@@ -1524,6 +1622,18 @@ int sim_live_act(struct sim_live *l, struct store *db, const struct auth_user *c
         sim_live_redact(*out);
     else
         err = live_problem(p, SIM_LIVE_ERR_NOMEM, NULL, "internal", NULL);
+    free(body);
+    /*
+     * The statement is written without the session's lock, so the clock and the readers do not
+     * wait for its commit. One that fails now is stored when the session ends: the log knows
+     * which are missing.
+     */
+    pthread_mutex_unlock(&ls->lock);
+    if (!st || live_record(db, &row, st) || live_log_mark(db, row.id, n))
+        LOG_WARN("training: the statement of an action of session %s waits for the end", row.uuid);
+    json_decref(st);
+    release(ls);
+    return err;
 out:
     free(body);
     done(ls);

@@ -443,7 +443,9 @@ describe('assignments', () => {
       assert.equal(r.status, 200, r.text);
       assert.deepEqual(r.json.sessions.map((s) => s.student.login).sort(), ['tr.s1', 'tr.s2']);
       const mine = r.json.sessions.find((s) => s.id === assess.id);
-      assert.equal(typeof mine.score_percent, 'number', 'the teacher sees the score so far');
+      assert.ok(mine.score_percent === null || typeof mine.score_percent === 'number', 'the score so far (null: nothing due yet)');
+      assert.equal(typeof mine.critical_errors, 'number', 'the teacher sees the critical errors so far');
+      assert.equal((await session(c.s1, assess.id)).critical_errors, null, 'the trainee does not, while it runs');
       assert.equal(typeof mine.alerts_open, 'number');
       assertError(await c.t2.get(`/api/training/sessions?class_id=${classA}`), 403, 'forbidden', 'class_id');
       r = await c.t2.get('/api/training/sessions');
