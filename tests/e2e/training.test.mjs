@@ -407,8 +407,14 @@ describe('assignments', () => {
       const before = await session(c.s1, assess.id);
       assert.equal(before.held, true);
       const port = srv.port;
+      // A teacher watching while the server stops: the stream ends, the server stops at once.
+      const watching = await openStream(c.t1, assess.id);
+      await watching.waitFor((x) => x.of('state').length >= 1, 5000, 'watching');
+      const t0 = Date.now();
       const r = await srv.stop({ keepData: true });
       assert.equal(r.code, 0, srv.log().slice(-2000));
+      assert.ok(Date.now() - t0 < 8000, `stopped in ${Date.now() - t0} ms with a stream open`);
+      await watching.waitFor((x) => x.ended, 5000, 'the stream to end');
       srv = await startServer({ dataDir: srv.dataDir, port });
       for (const k of Object.keys(c)) c[k].base = srv.url;
       const after2 = await session(c.s1, assess.id);
