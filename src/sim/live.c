@@ -455,7 +455,7 @@ static void advance(struct live_session *ls, uint64_t now)
     if (dt > MAX_DT_MS) {
         /* The thread stalled (a slow disk, a suspended machine): the clock does not jump. */
         dt = MAX_DT_MS;
-        ls->l->behind++;
+        __atomic_fetch_add(&ls->l->behind, 1, __ATOMIC_RELAXED); /* from any stepping thread */
     }
     ls->last_step_ms = now;
     uint64_t t0 = mono_us();
@@ -2081,7 +2081,8 @@ json_t *sim_live_stats(struct sim_live *l)
     size_t np = l->npublish < STATS_SAMPLES ? (size_t)l->npublish : STATS_SAMPLES;
     memcpy(a, l->step_us, ns * sizeof(*a));
     memcpy(a + STATS_SAMPLES, l->publish_us, np * sizeof(*a));
-    uint64_t nstep = l->nstep, npub = l->npublish, behind = l->behind;
+    uint64_t nstep = l->nstep, npub = l->npublish;
+    uint64_t behind = __atomic_load_n(&l->behind, __ATOMIC_RELAXED);
     pthread_mutex_unlock(&l->stats_lock);
     uint32_t s50 = percentile(a, ns, 50), s99 = percentile(a, ns, 99), smax = ns ? a[ns - 1] : 0;
     uint32_t p50 = percentile(a + STATS_SAMPLES, np, 50),
