@@ -468,6 +468,17 @@ describe('assignments', () => {
       assert.equal(typeof r.json.training.step_us.p99, 'number');
     });
 
+    test('a quiet stream gets a heartbeat every 15 s', async () => {
+      // The practice session is held (its page is gone): nothing changes, a watcher hears only heartbeats.
+      const st = await openStream(c.t1, practice.id);
+      await st.waitFor((x) => x.of('state').length >= 1, 5000, 'the state');
+      await sleep(1000); // the update a new reader brings about
+      const states = st.of('state').length;
+      await st.waitFor((x) => x.comments >= 1, 20000, 'a heartbeat');
+      assert.equal(st.of('state').length, states, 'no update while nothing changes');
+      st.close();
+    });
+
     test('finishing scores the session and writes the statements', async () => {
       const r = await c.s1.post(`/api/training/sessions/${assess.id}/finish`);
       assert.equal(r.status, 200, r.text);
