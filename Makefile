@@ -40,6 +40,7 @@ bench: build
 	@bash bench/credential.sh $(BUILD)
 	@bash bench/sim.sh $(BUILD)
 	@bash bench/mastery.sh $(BUILD)
+	@bash bench/training.sh $(BUILD)
 
 format:
 	@clang-format -i $(C_SOURCES)

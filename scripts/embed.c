@@ -2,8 +2,10 @@
  * Build-time tool: turns every file below a directory into a C array and a
  * sorted table, so that the binary carries its web UI and SQL migrations.
  *
- *   cc_embed SYMBOL DIR OUT.c
+ *   cc_embed SYMBOL DIR OUT.c [PREFIX DIR2]...
  *
+ * Each PREFIX DIR2 pair adds the files below DIR2 under PREFIX (such as
+ * /vendor: libraries copied from npm packages at build time beside web/).
  * The output defines `const struct embedded_file SYMBOL[]` and
  * `const size_t SYMBOL_count`, sorted by path (leading '/', relative to DIR),
  * as declared in src/util/embedded.h.
@@ -81,12 +83,20 @@ static int by_path(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-    if (argc != 4) {
-        fprintf(stderr, "usage: cc_embed SYMBOL DIR OUT.c\n");
+    if (argc < 4 || argc % 2) {
+        fprintf(stderr, "usage: cc_embed SYMBOL DIR OUT.c [PREFIX DIR2]...\n");
         return 2;
     }
     const char *sym = argv[1];
     walk(argv[2], "");
+    for (int i = 4; i + 1 < argc; i += 2) {
+        if (argv[i][0] != '/' || argv[i][strlen(argv[i]) - 1] == '/') {
+            fprintf(stderr, "cc_embed: a prefix starts with '/' and does not end with one: %s\n",
+                    argv[i]);
+            return 2;
+        }
+        walk(argv[i + 1], argv[i]);
+    }
     qsort(entries, n_entries, sizeof(*entries), by_path);
 
     char tmp[4096];

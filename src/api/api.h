@@ -137,5 +137,22 @@ void api_awards_recertify(struct http_request *req);
 void api_me_badges(struct http_request *req);
 void api_me_clr(struct http_request *req);
 void api_me_transcript(struct http_request *req);
+/* Live training in the simulated care home (api_training.c). */
+void api_training_scenarios(struct http_request *req);
+void api_training_scenario(struct http_request *req);
+void api_training_assignments_list(struct http_request *req);
+void api_training_assignments_create(struct http_request *req);
+void api_training_assignments_get(struct http_request *req);
+void api_training_assignments_delete(struct http_request *req);
+void api_training_sessions_list(struct http_request *req);
+void api_training_sessions_create(struct http_request *req);
+void api_training_sessions_get(struct http_request *req);
+void api_training_sessions_patch(struct http_request *req);
+void api_training_sessions_act(struct http_request *req);
+void api_training_sessions_hint(struct http_request *req);
+void api_training_sessions_finish(struct http_request *req);
+void api_training_sessions_events(struct http_request *req);
+void api_training_sessions_result(struct http_request *req);
+void api_training_stats(struct http_request *req);
 
 #endif

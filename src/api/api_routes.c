@@ -107,6 +107,23 @@ const struct http_route api_routes[] = {
     {HTTP_GET, "/api/me/badges", api_me_badges, 0},
     {HTTP_GET, "/api/me/clr", api_me_clr, 0},
     {HTTP_GET, "/api/me/transcript", api_me_transcript, 0},
+    /* Live training (api_training.c). */
+    {HTTP_GET, "/api/training/scenarios", api_training_scenarios, 0},
+    {HTTP_GET, "/api/training/scenarios/:id", api_training_scenario, 0},
+    {HTTP_GET, "/api/training/assignments", api_training_assignments_list, 0},
+    {HTTP_POST, "/api/training/assignments", api_training_assignments_create, 0},
+    {HTTP_GET, "/api/training/assignments/:id", api_training_assignments_get, 0},
+    {HTTP_DELETE, "/api/training/assignments/:id", api_training_assignments_delete, 0},
+    {HTTP_GET, "/api/training/sessions", api_training_sessions_list, 0},
+    {HTTP_POST, "/api/training/sessions", api_training_sessions_create, 0},
+    {HTTP_GET, "/api/training/sessions/:id", api_training_sessions_get, 0},
+    {HTTP_PATCH, "/api/training/sessions/:id", api_training_sessions_patch, 0},
+    {HTTP_POST, "/api/training/sessions/:id/actions", api_training_sessions_act, 0},
+    {HTTP_POST, "/api/training/sessions/:id/hint", api_training_sessions_hint, 0},
+    {HTTP_POST, "/api/training/sessions/:id/finish", api_training_sessions_finish, 0},
+    {HTTP_GET, "/api/training/sessions/:id/events", api_training_sessions_events, 0},
+    {HTTP_GET, "/api/training/sessions/:id/result", api_training_sessions_result, 0},
+    {HTTP_GET, "/api/training/stats", api_training_stats, 0},
 };
 
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);

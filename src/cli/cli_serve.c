@@ -13,6 +13,7 @@
 #include "credential/issuer.h"
 #include "competency/mastery.h"
 #include "http/server.h"
+#include "sim/live.h"
 #include "util/log.h"
 #include "util/seal.h"
 #include "xapi/forward.h"
@@ -193,6 +194,16 @@ int cli_serve(int argc, char **argv)
     struct award_worker_options ao = {pool, seal_key, data, public_url, 500};
     if (award_worker_start(&ao, &awards))
         LOG_WARN("serve: cannot start the award worker; badges are not awarded by rule");
+    /* Live training sessions: their stepping thread takes its own database connection. */
+    struct sim_live *training;
+    struct sim_live_options lo = {pool, 1};
+    if (sim_live_start(&lo, &training)) {
+        award_worker_stop(&awards);
+        xapi_forwarder_stop(&forwarder);
+        store_pool_free(&pool);
+        fprintf(stderr, "carecampus serve: cannot start the live training\n");
+        return CLI_FAIL;
+    }
 
     struct http_server_options o = {.address = addr,
                                     .port = port,
@@ -206,9 +217,11 @@ int cli_serve(int argc, char **argv)
                                     .forwarder = forwarder,
                                     .public_url = public_url,
                                     .data_dir = data,
-                                    .award_worker = awards};
+                                    .award_worker = awards,
+                                    .training = training};
     struct http_server *server;
     if (http_server_start(&o, &server)) {
+        sim_live_stop(&training);
         award_worker_stop(&awards);
         xapi_forwarder_stop(&forwarder);
         store_pool_free(&pool);
@@ -228,6 +241,8 @@ int cli_serve(int argc, char **argv)
     sigwait(&stop, &sig);
     LOG_INFO("serve: stopping (signal %d)", sig);
     http_server_stop(&server, 10000);
+    /* After the server: no reader is left; where each session stands is saved. */
+    sim_live_stop(&training);
     /* After the server: its handlers wake the forwarder until their last request is done. */
     xapi_forwarder_stop(&forwarder);
     award_worker_stop(&awards);

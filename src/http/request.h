@@ -22,6 +22,8 @@ struct store_pool;
 struct auth_ratelimit;
 struct xapi_forwarder;
 struct award_worker;
+struct http_sse;
+struct sim_live;
 
 /* What handlers share: set up by the server, read by handlers through req->ctx. */
 struct http_context {
@@ -38,6 +40,7 @@ struct http_context {
     const char *public_url;
     const char *data_dir;
     struct award_worker *award_worker; /* woken when rules change; may be NULL */
+    struct sim_live *training;        /* the live training sessions (sim/live.h); may be NULL */
 };
 
 enum http_method {
@@ -79,6 +82,7 @@ struct http_request {
     const char *content_type;
     struct buf headers;            /* "Name\0Value\0" pairs */
     struct MHD_Response *prebuilt; /* a shared response to queue as it is */
+    struct http_sse *sse;          /* an event stream to send (http/sse.h) */
     uint64_t start_ns;
 
     /*

@@ -11,6 +11,7 @@
 
 #include "auth/ratelimit.h"
 #include "http/headers.h"
+#include "http/sse_server.h"
 #include "http/static.h"
 #include "util/alloc.h"
 #include "util/log.h"
@@ -297,7 +298,13 @@ static enum MHD_Result queue(struct http_request *req)
 {
     struct MHD_Response *r = req->prebuilt;
     int api = is_api(req->path);
-    if (!r) {
+    if (req->sse) {
+        /* An event stream: the response owns it from here. */
+        r = http_sse_response(req->sse, req->conn);
+        req->sse = NULL;
+        if (!r)
+            return MHD_NO;
+    } else if (!r) {
         size_t len;
         char *body = buf_detach(&req->out, &len);
         if (!body)
@@ -328,6 +335,7 @@ static enum MHD_Result queue(struct http_request *req)
 
 static void request_free(struct http_request *req)
 {
+    http_sse_discard(req->sse); /* a stream never sent */
     json_decref(req->alt_params);
     json_decref(req->alt_headers);
     buf_release(&req->body);
@@ -476,14 +484,18 @@ int http_server_start(const struct http_server_options *o, struct http_server **
     s->ctx.public_url = o->public_url;
     s->ctx.data_dir = o->data_dir;
     s->ctx.award_worker = o->award_worker;
+    s->ctx.training = o->training;
     s->ctx.login_by_account = auth_ratelimit_new(5, 15 * 60);
     s->ctx.login_by_address = auth_ratelimit_new(20, 15 * 60);
-    if (!s->ctx.login_by_account || !s->ctx.login_by_address || http_static_init())
+    if (!s->ctx.login_by_account || !s->ctx.login_by_address || http_static_init() ||
+        http_sse_start())
         goto fail;
 
     struct sockaddr_storage ss;
     memset(&ss, 0, sizeof(ss));
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    /* Suspend and resume: event streams wait for their producer without a thread or polling. */
+    unsigned flags =
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     struct sockaddr_in *v4 = (struct sockaddr_in *)&ss;
     struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&ss;
     if (inet_pton(AF_INET, o->address, &v4->sin_addr) == 1) {
@@ -521,6 +533,7 @@ fail:
     auth_ratelimit_free(&s->ctx.login_by_account);
     auth_ratelimit_free(&s->ctx.login_by_address);
     http_static_release();
+    http_sse_stop();
     cc_free(s);
     return -1;
 }
@@ -538,12 +551,15 @@ void http_server_stop(struct http_server **sp, unsigned grace_ms)
     MHD_socket fd = MHD_quiesce_daemon(s->daemon);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
+    /* Event streams never finish by themselves; suspended ones must be resumed before the stop. */
+    http_sse_shutdown();
     for (unsigned waited = 0; atomic_load(&s->in_flight) > 0 && waited < grace_ms; waited += 10)
         usleep(10 * 1000);
     int left = atomic_load(&s->in_flight);
     if (left)
         LOG_WARN("http: stopping with %d requests unfinished", left);
     MHD_stop_daemon(s->daemon);
+    http_sse_stop();
     http_constants_release();
     auth_ratelimit_free(&s->ctx.login_by_account);
     auth_ratelimit_free(&s->ctx.login_by_address);

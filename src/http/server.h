@@ -26,6 +26,7 @@ struct http_server_options {
     const char *public_url; /* the base of credential ids and did:web (serve --public-url) */
     const char *data_dir;   /* the data directory */
     struct award_worker *award_worker; /* badges by rule, woken by its handlers; may be NULL */
+    struct sim_live *training;        /* live training sessions (sim/live.h); may be NULL */
 };
 
 struct http_server;
@@ -38,7 +39,8 @@ int http_server_start(const struct http_server_options *o, struct http_server **
 uint16_t http_server_port(const struct http_server *s);
 
 /*
- * Stops accepting, lets in-flight requests finish for up to GRACE_MS, then
+ * Stops accepting, ends the event streams (http/sse.h), lets in-flight
+ * requests finish for up to GRACE_MS, then
  * closes everything and frees the server; sets *S to NULL.
  */
 void http_server_stop(struct http_server **s, unsigned grace_ms);

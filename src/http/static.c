@@ -189,6 +189,11 @@ void http_static_serve(struct http_request *req, const char *web_dir)
     }
     if (serve_disk_file(req, web_dir, path) == 0)
         return;
+    /* The libraries of /vendor/ come from npm packages at build time, never from web/. */
+    if (strncmp(path, "/vendor/", 8) == 0) {
+        serve_embedded(req, path);
+        return;
+    }
     if (!is_ui_route(path) || serve_disk_file(req, web_dir, "/index.html"))
         not_found(req);
 }

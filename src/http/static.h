@@ -1,6 +1,8 @@
 /*
  * The web UI's files: from the copy embedded at build time (responses built
  * once at start-up, with ETags), or from a folder on disk while developing.
+ * /vendor/ (libraries copied from npm packages at build time) is always the
+ * embedded copy.
  */
 #ifndef CC_HTTP_STATIC_H
 #define CC_HTTP_STATIC_H

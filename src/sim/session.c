@@ -1403,6 +1403,11 @@ static json_t *action_json(const struct sim_session *s, size_t k)
     return o;
 }
 
+json_t *sim_session_action_json(const struct sim_session *s, size_t k)
+{
+    return k < s->nacts ? action_json(s, k) : NULL;
+}
+
 static json_t *alert_json(const struct sim_session *s, const struct sim_alert *a)
 {
     return json_pack(

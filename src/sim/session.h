@@ -142,4 +142,11 @@ json_t *sim_session_result(const struct sim_session *s);
 /* One event of the log as JSON, as in the result's "events". */
 json_t *sim_event_json(const struct sim_session *s, const struct sim_event *e);
 
+/*
+ * Logged action K as JSON, as in the result's "actions" (NULL when there is
+ * no such action or out of memory). Added for the live training, which
+ * sends each action to the trainee's page as it is done.
+ */
+json_t *sim_session_action_json(const struct sim_session *s, size_t k);
+
 #endif

@@ -40,12 +40,17 @@ const ROUTES = [
   { re: /^\/progress$/, page: 'progress', roles: ['student'] },
   { re: /^\/students\/(\d+)\/progress$/, page: 'progress', roles: ['admin', 'teacher'], keys: ['id'] },
   { re: /^\/heatmap$/, page: 'heatmap', roles: ['admin', 'teacher'] },
+  { re: /^\/training$/, page: 'training-home', roles: ['admin', 'teacher', 'student'] },
+  { re: /^\/training\/live$/, page: 'training-live', roles: ['admin', 'teacher'] },
+  { re: /^\/training\/assignments\/(\d+)$/, page: 'training-assignment', roles: ['admin', 'teacher', 'student'], keys: ['id'] },
+  { re: /^\/training\/sessions\/([0-9a-f-]{36})$/, page: 'training', roles: ['admin', 'teacher', 'student'], keys: ['id'] },
+  { re: /^\/training\/sessions\/([0-9a-f-]{36})\/debrief$/, page: 'debrief', roles: ['admin', 'teacher', 'student'], keys: ['id'] },
 ];
 
 const NAV = {
-  admin: [['/users', 'nav.users'], ['/classes', 'nav.classes'], ['/checkoffs', 'nav.checkoffs'], ['/lrs/statements', 'nav.learning_records'], ['/lrs/clients', 'nav.lrs_clients'], ['/frameworks', 'nav.frameworks'], ['/alignments', 'nav.alignments'], ['/achievements', 'nav.achievements'], ['/profile', 'nav.profile']],
-  teacher: [['/classes', 'nav.my_classes'], ['/heatmap', 'nav.class_progress'], ['/checkoffs', 'nav.checkoffs'], ['/lrs/statements', 'nav.learning_records'], ['/frameworks', 'nav.frameworks'], ['/achievements', 'nav.achievements'], ['/profile', 'nav.profile']],
-  student: [['/progress', 'nav.progress'], ['/checkoffs/mine', 'nav.my_checkoffs'], ['/frameworks', 'nav.frameworks'], ['/badges', 'nav.badges'], ['/profile', 'nav.profile']],
+  admin: [['/users', 'nav.users'], ['/classes', 'nav.classes'], ['/training', 'nav.training'], ['/checkoffs', 'nav.checkoffs'], ['/lrs/statements', 'nav.learning_records'], ['/lrs/clients', 'nav.lrs_clients'], ['/frameworks', 'nav.frameworks'], ['/alignments', 'nav.alignments'], ['/achievements', 'nav.achievements'], ['/profile', 'nav.profile']],
+  teacher: [['/classes', 'nav.my_classes'], ['/heatmap', 'nav.class_progress'], ['/training', 'nav.training'], ['/checkoffs', 'nav.checkoffs'], ['/lrs/statements', 'nav.learning_records'], ['/frameworks', 'nav.frameworks'], ['/achievements', 'nav.achievements'], ['/profile', 'nav.profile']],
+  student: [['/progress', 'nav.progress'], ['/training', 'nav.training'], ['/checkoffs/mine', 'nav.my_checkoffs'], ['/frameworks', 'nav.frameworks'], ['/badges', 'nav.badges'], ['/profile', 'nav.profile']],
   verifier: [['/frameworks', 'nav.frameworks'], ['/verify', 'nav.verify'], ['/profile', 'nav.profile']],
 };
 
