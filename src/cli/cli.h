@@ -32,6 +32,7 @@ int cli_xapi(int argc, char **argv);
 int cli_framework(int argc, char **argv);
 int cli_care(int argc, char **argv);
 int cli_checkoff(int argc, char **argv);
+int cli_literacy(int argc, char **argv);
 int cli_version(int argc, char **argv);
 int cli_help(int argc, char **argv);
 

@@ -439,6 +439,41 @@ int literacy_rng_response(struct literacy_rng *r, const struct literacy_irt *it,
     return it->m;
 }
 
+int literacy_pool_synthetic(struct literacy_pool *out, size_t n, uint64_t seed)
+{
+    struct literacy_rng r;
+    literacy_rng_seed(&r, seed);
+    out->n = n;
+    out->items = n ? cc_calloc(n, sizeof(*out->items)) : NULL;
+    if (n && !out->items)
+        return LITERACY_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        struct literacy_pool_item *it = &out->items[i];
+        int area = (int)(i % LITERACY_AREAS) + 1, comps[LITERACY_COMPETENCES], nc = 0;
+        for (int k = 0; k < LITERACY_COMPETENCES; k++)
+            if (literacy_competences[k].area == area)
+                comps[nc++] = k;
+        it->area = (unsigned char)area;
+        it->competence = (unsigned char)comps[(i / LITERACY_AREAS) % (size_t)nc];
+        it->usable = 1;
+        int level = 1 + (int)(literacy_rng_next(&r) % 8);
+        double b = (level - 4.5) * 0.7 + 0.3 * literacy_rng_normal(&r);
+        it->irt.a = 0.6 + 1.6 * literacy_rng_uniform(&r);
+        if (i % 5 == 4) {
+            double half = 0.3 + 0.5 * literacy_rng_uniform(&r);
+            it->irt.model = LITERACY_MODEL_GRM;
+            it->irt.m = 2;
+            it->irt.b[0] = b - half;
+            it->irt.b[1] = b + half;
+        } else {
+            it->irt.model = LITERACY_MODEL_2PL;
+            it->irt.m = 1;
+            it->irt.b[0] = b;
+        }
+    }
+    return LITERACY_OK;
+}
+
 /* ---- Simulation ---- */
 
 int literacy_simulate(const struct literacy_pool *pool, const struct literacy_sim_options *o,

@@ -91,6 +91,15 @@ int literacy_pool_build(const struct literacy_bank *b, struct literacy_pool *out
 
 void literacy_pool_release(struct literacy_pool *p);
 
+/*
+ * A made-up pool of N items from SEED, for simulations and benchmarks: the
+ * areas in turn, their competences in turn; level L uniform in 1..8,
+ * b = (L - 4.5) 0.7 + N(0, 0.3^2), a uniform in [0.6, 2.2]; every fifth item
+ * graded with two thresholds b -/+ U(0.3, 0.8).
+ */
+int literacy_pool_synthetic(struct literacy_pool *out, size_t n, uint64_t seed)
+    __attribute__((warn_unused_result));
+
 enum literacy_stop {
     LITERACY_CONTINUE = 0,
     LITERACY_STOP_PRECISION = 1, /* the posterior SD reached the target */
