@@ -219,6 +219,9 @@ static const struct i18n_message messages[] = {
      {"There is no item with this id in your college's bank.", "本校题库中没有此编号的题目。"}},
     {"literacy_mode_invalid",
      {"mode must be practice or certified.", "mode 须为 practice（练习）或 certified（正式）。"}},
+    {"literacy_not_finished",
+     {"This test is still running; its result comes when it is finished.",
+      "此测评尚未结束；结束后才有结果。"}},
     {"literacy_not_presented",
      {"This question was not presented to you. Reload the test to continue at the current "
       "question.",
