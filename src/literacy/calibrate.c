@@ -249,8 +249,14 @@ static double posterior(const struct literacy_calib_response *s, size_t n, const
     return norm;
 }
 
+/*
+ * One answer seen from the person's other answers: the posterior mean of
+ * theta without it, and the mean and variance of the answer's score that
+ * the model predicts from them. Under the model the answer is a draw from
+ * that prediction, so the residuals of a group are fairly judged.
+ */
 struct fit_point {
-    double theta;
+    double theta, e, v;
     int category;
 };
 
@@ -260,25 +266,18 @@ static int cmp_fit(const void *a, const void *b)
     return x < y ? -1 : (x > y ? 1 : 0);
 }
 
-/* Q1, infit and outfit of item CI from its answers' (theta, category) points. */
+/* Q1, infit and outfit of item CI from its answers' points. */
 static void item_fit(struct literacy_calib_item *ci, struct fit_point *pts, size_t n)
 {
-    const struct literacy_irt *it = &ci->est;
     double res2 = 0, var = 0, z2 = 0, sum = 0;
     for (size_t j = 0; j < n; j++) {
-        double p[K], e = 0, e2 = 0;
-        literacy_irt_probs(it, pts[j].theta, p);
-        for (int k = 0; k <= it->m; k++) {
-            e += k * p[k];
-            e2 += (double)k * k * p[k];
-        }
-        double v = e2 - e * e, d = pts[j].category - e;
+        double d = pts[j].category - pts[j].e;
         res2 += d * d;
-        var += v;
-        z2 += v > 0 ? d * d / v : 0;
+        var += pts[j].v;
+        z2 += pts[j].v > 0 ? d * d / pts[j].v : 0;
         sum += pts[j].category;
     }
-    ci->mean = n ? sum / n / it->m : NAN;
+    ci->mean = n ? sum / n / ci->est.m : NAN;
     ci->infit = var > 0 ? res2 / var : NAN;
     ci->outfit = n ? z2 / n : NAN;
     ci->groups = 0;
@@ -295,23 +294,48 @@ static void item_fit(struct literacy_calib_item *ci, struct fit_point *pts, size
         size_t lo = n * (size_t)g / (size_t)G, hi = n * (size_t)(g + 1) / (size_t)G;
         double O = 0, E = 0, V = 0;
         for (size_t j = lo; j < hi; j++) {
-            double p[K], e = 0, e2 = 0;
-            literacy_irt_probs(it, pts[j].theta, p);
-            for (int k = 0; k <= it->m; k++) {
-                e += k * p[k];
-                e2 += (double)k * k * p[k];
-            }
             O += pts[j].category;
-            E += e;
-            V += e2 - e * e;
+            E += pts[j].e;
+            V += pts[j].v;
         }
         if (V > 0)
             chi += (O - E) * (O - E) / V;
     }
     ci->groups = G;
-    ci->df = G - (it->m + 1);
+    ci->df = G - (ci->est.m + 1);
     ci->q1 = chi;
     ci->p = ci->df >= 1 ? literacy_gamma_q(ci->df / 2.0, chi / 2.0) : NAN;
+}
+
+/* The fit point of answer S of a person whose full log posterior is LL (unnormalised). */
+static struct fit_point leave_one_out(const struct literacy_calib_response *s,
+                                      const struct literacy_calib_item *items, const double *ll,
+                                      const double *logp, const struct literacy_quadrature *quad)
+{
+    const struct literacy_irt *it = &items[s->item].est;
+    const double *lp = &logp[((size_t)s->item * K + (size_t)s->category) * Q];
+    double w[Q], m = -INFINITY, sw = 0, t = 0, e = 0, e2 = 0;
+    for (int q = 0; q < Q; q++) {
+        w[q] = ll[q] - lp[q];
+        if (w[q] > m)
+            m = w[q];
+    }
+    for (int q = 0; q < Q; q++) {
+        w[q] = exp(w[q] - m);
+        sw += w[q];
+    }
+    for (int q = 0; q < Q; q++) {
+        double p = w[q] / sw, eq = 0, e2q = 0;
+        for (int k = 1; k <= it->m; k++) {
+            double pk = exp(logp[((size_t)s->item * K + (size_t)k) * Q + q]);
+            eq += k * pk;
+            e2q += (double)k * k * pk;
+        }
+        t += p * quad->x[q];
+        e += p * eq;
+        e2 += p * e2q;
+    }
+    return (struct fit_point){t, e, e2 - e * e, s->category};
 }
 
 /* Mean/sigma linking of the estimated items onto the scale of their start values. */
@@ -369,13 +393,13 @@ int literacy_calibrate(const struct literacy_calib_response *r, size_t nr, size_
     double *logp = cc_malloc((nitems ? nitems : 1) * K * Q * sizeof(double));
     double *counts = cc_malloc((nitems ? nitems : 1) * K * Q * sizeof(double));
     struct fit_point *pts = cc_malloc((nr ? nr : 1) * sizeof(*pts));
-    double *eap = cc_malloc((npersons ? npersons : 1) * sizeof(double));
     int err = LITERACY_ERR_NOMEM;
-    if ((nr && !s) || !persons || !logp || !counts || !pts || !eap)
+    if ((nr && !s) || !persons || !logp || !counts || !pts)
         goto done;
-    if (nr)
+    if (nr) {
         memcpy(s, r, nr * sizeof(*s));
-    qsort(s, nr, sizeof(*s), cmp_person);
+        qsort(s, nr, sizeof(*s), cmp_person);
+    }
     for (size_t j = 0; j < nr; j++) {
         if (persons[s[j].person].count == 0)
             persons[s[j].person].first = j;
@@ -429,56 +453,55 @@ int literacy_calibrate(const struct literacy_calib_response *r, size_t nr, size_
             break;
         }
     }
-    /* The final E-step: the log likelihood, the counts for the errors, the persons' EAPs. */
+    /*
+     * The final E-step: the log likelihood, the counts for the standard
+     * errors, and each answer's fit point (on the calibration's own scale:
+     * the statistics do not depend on it).
+     */
+    size_t *offset = cc_calloc(nitems + 1, sizeof(*offset)), *fill = cc_calloc(nitems + 1, sizeof(*fill));
+    if (!offset || !fill) {
+        cc_free(offset);
+        cc_free(fill);
+        goto done;
+    }
+    for (size_t i = 0; i < nitems; i++)
+        offset[i + 1] = offset[i] + items[i].n;
     fill_logp(items, nitems, &quad, logp);
     memset(counts, 0, nitems * K * Q * sizeof(double));
     out->loglik = 0;
     for (size_t p = 0; p < npersons; p++) {
         const struct person_range *pr = &persons[p];
-        eap[p] = 0;
         if (!pr->count)
             continue;
-        out->loglik += posterior(&s[pr->first], pr->count, logp, &quad, post);
-        double t = 0;
+        double ll[Q];
         for (int q = 0; q < Q; q++)
-            t += post[q] * quad.x[q];
-        eap[p] = t;
+            ll[q] = quad.logw[q];
         for (size_t j = pr->first; j < pr->first + pr->count; j++) {
-            double *c = &counts[((size_t)s[j].item * K + (size_t)s[j].category) * Q];
+            const double *lp = &logp[((size_t)s[j].item * K + (size_t)s[j].category) * Q];
+            for (int q = 0; q < Q; q++)
+                ll[q] += lp[q];
+        }
+        double norm = literacy_logsumexp(ll, Q);
+        out->loglik += norm;
+        for (int q = 0; q < Q; q++)
+            post[q] = exp(ll[q] - norm);
+        for (size_t j = pr->first; j < pr->first + pr->count; j++) {
+            size_t i = s[j].item;
+            double *c = &counts[(i * K + (size_t)s[j].category) * Q];
             for (int q = 0; q < Q; q++)
                 c[q] += post[q];
+            pts[offset[i] + fill[i]++] = leave_one_out(&s[j], items, ll, logp, &quad);
         }
     }
-    for (size_t i = 0; i < nitems; i++)
+    for (size_t i = 0; i < nitems; i++) {
         if (items[i].estimated)
             standard_errors(&items[i], &counts[i * K * Q], &quad, o->priors);
-    /*
-     * Fit on the bank's scale: the persons' estimates move with the link, so
-     * the items held at their old parameters are judged on their own scale.
-     */
-    if (o->link)
-        link_scale(items, nitems, out);
-    if (out->linked)
-        for (size_t p = 0; p < npersons; p++)
-            eap[p] = out->link_a * eap[p] + out->link_b;
-    size_t *offset = cc_calloc(nitems + 1, sizeof(*offset));
-    if (!offset)
-        goto done;
-    for (size_t i = 0; i < nitems; i++)
-        offset[i + 1] = offset[i] + items[i].n;
-    size_t *fill = cc_calloc(nitems ? nitems : 1, sizeof(*fill));
-    if (!fill) {
-        cc_free(offset);
-        goto done;
-    }
-    for (size_t j = 0; j < nr; j++) {
-        size_t i = s[j].item;
-        pts[offset[i] + fill[i]++] = (struct fit_point){eap[s[j].person], s[j].category};
-    }
-    for (size_t i = 0; i < nitems; i++)
         item_fit(&items[i], &pts[offset[i]], items[i].n);
+    }
     cc_free(fill);
     cc_free(offset);
+    if (o->link)
+        link_scale(items, nitems, out);
     err = LITERACY_OK;
 done:
     cc_free(s);
@@ -486,6 +509,5 @@ done:
     cc_free(logp);
     cc_free(counts);
     cc_free(pts);
-    cc_free(eap);
     return err;
 }

@@ -22,12 +22,15 @@
  * so the cut scores keep their meaning; A and B are then the college's
  * ability SD and mean on the bank's scale.
  *
- * Item fit: the persons who answered an item, by their EAP estimate (all
- * their responses, prior N(0, 1)), in G = min(10, n / 20) groups of equal
- * size (no statistic below 40 answers); Q1 = sum_g (O_g - E_g)^2 / V_g with
- * O, E, V the observed score, expected score and its variance summed over
- * the group; df = G - (m + 1); p = Q(df / 2, Q1 / 2). Infit and outfit mean
- * squares beside it.
+ * Item fit, from each answer's leave-one-out prediction: the person's
+ * posterior from their other answers gives the expected score E and its
+ * variance V of the answer (under the model the answer is a draw from that
+ * prediction) and the posterior mean theta_-i. The answers to an item, by
+ * theta_-i, in G = min(10, n / 20) groups of equal size (no statistic below
+ * 40 answers): Q1 = sum_g (O_g - E_g)^2 / V_g with O, E, V summed over the
+ * group; df = G - (m + 1); p = Q(df / 2, Q1 / 2). Infit (sum of squared
+ * residuals / sum of V) and outfit (mean of squared residuals / V) mean
+ * squares beside it: about 1 for an item that fits.
  */
 #ifndef CC_LITERACY_CALIBRATE_H
 #define CC_LITERACY_CALIBRATE_H

@@ -105,7 +105,9 @@ static int bad(struct literacy_problem *p, const char *base, const char *field, 
                const char *arg)
 {
     char where[sizeof(p->where)];
-    snprintf(where, sizeof(where), "%s%s%s", base, *field ? "." : "", field);
+    /* A place longer than the room is cut short; the message still says what is wrong. */
+    if (snprintf(where, sizeof(where), "%s%s%s", base, *field ? "." : "", field) < 0)
+        where[0] = 0;
     return literacy_problem_set(p, LITERACY_ERR_INVALID, where, msg, arg);
 }
 
@@ -516,7 +518,7 @@ json_t *literacy_item_present(const struct literacy_item *it, uint64_t shuffle_s
         return o;
     }
     const json_t *options = json_object_get(it->json, "options");
-    int order[LITERACY_MAX_OPTIONS];
+    int order[LITERACY_MAX_OPTIONS] = {0};
     for (int i = 0; i < it->nchoices; i++)
         order[i] = i;
     if (it->type == LITERACY_ORDERING) {

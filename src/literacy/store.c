@@ -15,6 +15,15 @@ static void now_ms(char out[25])
     time_format_ms(time_now_ms(), out);
 }
 
+/* Binds a user id, or NULL for 0 (the command line acts as no one). */
+static void bind_user(struct store_stmt *st, int i, int64_t by)
+{
+    if (by)
+        store_bind_int(st, i, by);
+    else
+        store_bind_text(st, i, NULL);
+}
+
 /* ---- The bank ---- */
 
 /* Bundled items first, then imported ones, for each id. */
@@ -171,7 +180,7 @@ int literacy_settings_put(struct store *db, int64_t institution, int64_t by, con
         store_bind_int(st, 1, institution);
         store_bind_text(st, 2, text);
         store_bind_text(st, 3, now);
-        store_bind_int(st, 4, by);
+        bind_user(st, 4, by);
         if (store_step(st) == STORE_OK)
             err = LITERACY_OK;
         store_finish(st);
@@ -248,7 +257,7 @@ static int store_item(struct store *db, int64_t institution, int64_t by, const s
         store_bind_int(st, 3, it->version);
         store_bind_text(st, 4, text);
         store_bind_text(st, 5, now);
-        store_bind_int(st, 6, by);
+        bind_user(st, 6, by);
         if (store_step(st) == STORE_OK)
             err = LITERACY_OK;
         store_finish(st);
@@ -654,10 +663,7 @@ int literacy_calibration_run(struct store *db, int64_t institution, int64_t by,
                        &st)) {
         store_bind_int(st, 1, institution);
         store_bind_text(st, 2, now);
-        if (by)
-            store_bind_int(st, 3, by);
-        else
-            store_bind_text(st, 3, NULL);
+        bind_user(st, 3, by);
         store_bind_int(st, 4, (int64_t)res.persons);
         store_bind_int(st, 5, (int64_t)res.responses);
         store_bind_int(st, 6, (int64_t)res.estimated);
@@ -822,7 +828,7 @@ int literacy_calibration_apply(struct store *db, int64_t institution, int64_t by
         err = LITERACY_ERR_STORE;
     else if (!err) {
         store_bind_text(st, 1, now);
-        store_bind_int(st, 2, by);
+        bind_user(st, 2, by);
         store_bind_int(st, 3, institution);
         store_bind_int(st, 4, id);
         if (store_step(st) != STORE_OK)

@@ -114,8 +114,8 @@ describe('the bank', () => {
     assert.match(where, /items\[3\].*\.irt/);
     assert.match(where, /items\[5\].*\.stem/);
     assert.match(where, /dl-1\.2-001/);
-    const zh = await new Client(srv.url, { lang: 'zh-CN' });
-    Object.assign(zh, { cookie: admin.cookie, csrf: admin.csrf });
+    srv.addUser({ institution: 1, role: 'admin', login: 'lit.admin.zh', name: '管理员', lang: 'zh-CN' });
+    const zh = await loginAs(srv, 'lit.admin.zh');
     const rz = await zh.post('/api/literacy/items/import', broken);
     assert.ok(rz.json.report.problems.every((p) => hasCJK(p.message)), rz.text);
     assert.equal((await admin.get('/api/literacy/items')).json.total, 0, 'nothing was stored');
