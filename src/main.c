@@ -150,7 +150,8 @@ const struct cli_command cli_commands[] = {
      cli_checkoff},
     {"literacy", "score, simulate and calibrate the digital-literacy test; check its item bank",
      "usage: carecampus literacy score --items ITEMS.json --responses RESPONSES.json\n"
-     "                                 [--method eap|map|mle] [--prior-mean M] [--prior-sd S] [--json]\n"
+     "                                 [--method eap|map|mle] [--prior-mean M] [--prior-sd S] "
+     "[--json]\n"
      "       carecampus literacy simulate [--n N] [--bank bundled|FILE|synthetic:N] [--seed N]\n"
      "                                    [--se X] [--min N] [--max N] [--randomesque K]\n"
      "                                    [--no-spread] [--json]\n"
@@ -159,7 +160,8 @@ const struct cli_command cli_commands[] = {
      "                                    [--max-cycles N] [--no-priors] [--no-link] [--json]\n"
      "       carecampus literacy bank validate [FILE...]\n"
      "       carecampus literacy bank export [--data DIR] [--institution ID] [--out FILE]\n"
-     "       carecampus literacy bank import [--data DIR] [--institution ID] [--check] [--json] FILE\n"
+     "       carecampus literacy bank import [--data DIR] [--institution ID] [--check] [--json] "
+     "FILE\n"
      "\n"
      "The item response theory of the adaptive test (docs/literacy.md), for checking by hand.\n"
      "score   estimates theta from scored responses: ITEMS.json is {\"items\": [...]} with\n"

@@ -77,8 +77,8 @@ static json_t *test_json(const struct literacy_test *t, const struct auth_user *
         " s:{s:i, s:i, s:i, s:o, s:f}}",
         "id", t->uuid, "mode", literacy_mode_name(t->mode), "status",
         t->finished ? "finished" : "active", "answered", t->answered, "student", "id",
-        (json_int_t)t->student_id, "login", t->student_login, "name", t->student_name,
-        "started_at", t->started_at, "ended_at", text_or_null(t->ended_at), "finished_at",
+        (json_int_t)t->student_id, "login", t->student_login, "name", t->student_name, "started_at",
+        t->started_at, "ended_at", text_or_null(t->ended_at), "finished_at",
         text_or_null(t->finished_at), "stop_reason", text_or_null(t->stop_reason), "progress",
         "answered", t->answered, "min_items", t->settings.min_items, "max_items",
         t->settings.max_items, "se", num(t->se), "se_target", t->settings.se_target);
@@ -177,8 +177,8 @@ void api_literacy_result(struct http_request *req)
         reply_literacy_error(req, LITERACY_ERR_CONFLICT, &p);
         return;
     }
-    json_t *out = json_pack("{s:o, s:O}", "test", test_json(&t, &req->session.user), "result",
-                            t.result);
+    json_t *out =
+        json_pack("{s:o, s:O}", "test", test_json(&t, &req->session.user), "result", t.result);
     literacy_test_release(&t);
     http_reply_json(req, 200, out);
 }
@@ -305,9 +305,9 @@ void api_literacy_list(struct http_request *req)
     struct list_ctx x = {json_array(), &req->session.user, ""};
     struct literacy_problem p = {0};
     int more = 0;
-    int err = x.list ? literacy_tests_list(req->db, &req->session.user, &f, append_test, &x,
-                                           &more, &p)
-                     : LITERACY_ERR_NOMEM;
+    int err = x.list
+                  ? literacy_tests_list(req->db, &req->session.user, &f, append_test, &x, &more, &p)
+                  : LITERACY_ERR_NOMEM;
     if (err) {
         json_decref(x.list);
         reply_literacy_error(req, err, &p);
@@ -407,16 +407,17 @@ void api_literacy_class_items(struct http_request *req)
     }
     for (int k = 0; k < LITERACY_COMPETENCES; k++)
         json_array_append_new(
-            comps, json_pack("{s:s, s:s, s:{s:s, s:s}, s:I, s:o}", "code",
-                             literacy_competences[k].code, "area",
-                             literacy_areas[literacy_competences[k].area - 1].code, "name", "en",
-                             literacy_competences[k].en, "zh-CN", literacy_competences[k].zh,
-                             "administered", (json_int_t)cs[k][0], "mean",
-                             cs[k][2] ? num((double)cs[k][1] / (double)cs[k][2]) : json_null()));
+            comps,
+            json_pack("{s:s, s:s, s:{s:s, s:s}, s:I, s:o}", "code", literacy_competences[k].code,
+                      "area", literacy_areas[literacy_competences[k].area - 1].code, "name", "en",
+                      literacy_competences[k].en, "zh-CN", literacy_competences[k].zh,
+                      "administered", (json_int_t)cs[k][0], "mean",
+                      cs[k][2] ? num((double)cs[k][1] / (double)cs[k][2]) : json_null()));
     cc_free(u);
     literacy_bank_release(&b);
-    http_reply_json(req, 200, json_pack("{s:I, s:o, s:o}", "tests", (json_int_t)tests,
-                                        "competences", comps, "items", items));
+    http_reply_json(req, 200,
+                    json_pack("{s:I, s:o, s:o}", "tests", (json_int_t)tests, "competences", comps,
+                              "items", items));
 }
 
 /* ---- Settings ---- */
@@ -446,8 +447,8 @@ void api_literacy_settings_put(struct http_request *req)
         return;
     struct literacy_settings s;
     struct literacy_problem p = {0};
-    int err = literacy_settings_put(req->db, req->session.user.institution_id,
-                                    req->session.user.id, body, &s, &p);
+    int err = literacy_settings_put(req->db, req->session.user.institution_id, req->session.user.id,
+                                    body, &s, &p);
     json_decref(body);
     if (err)
         reply_literacy_error(req, err, &p);
@@ -560,9 +561,9 @@ static json_t *report_json(const struct literacy_report *r, enum lang lang)
         struct literacy_problem p = r->list[i];
         p.where[0] = 0;
         literacy_problem_format(&p, lang, msg, sizeof(msg));
-        json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "where", r->list[i].where,
-                                              "message", msg, "code",
-                                              r->list[i].msg ? r->list[i].msg : ""));
+        json_array_append_new(list,
+                              json_pack("{s:s, s:s, s:s}", "where", r->list[i].where, "message",
+                                        msg, "code", r->list[i].msg ? r->list[i].msg : ""));
     }
     return json_pack("{s:o, s:I}", "problems", list, "total", (json_int_t)r->total);
 }
@@ -577,10 +578,10 @@ void api_literacy_import(struct http_request *req)
     json_decref(probe);
     const char *check = http_query(req, "check");
     struct literacy_import *r = cc_calloc(1, sizeof(*r));
-    int err = r ? literacy_bank_import(req->db, req->session.user.institution_id,
-                                       req->session.user.id, req->body.data, req->body.len,
-                                       check && strcmp(check, "0") != 0, r)
-                : LITERACY_ERR_NOMEM;
+    int err =
+        r ? literacy_bank_import(req->db, req->session.user.institution_id, req->session.user.id,
+                                 req->body.data, req->body.len, check && strcmp(check, "0") != 0, r)
+          : LITERACY_ERR_NOMEM;
     if (err == LITERACY_ERR_INVALID) {
         char count[24], msg[512];
         snprintf(count, sizeof(count), "%zu", r->report.total);
@@ -607,8 +608,8 @@ static void retire(struct http_request *req, int retired)
     if (http_require_role_or_reply(req, ADMIN))
         return;
     struct literacy_problem p = {0};
-    int err = literacy_item_retire(req->db, req->session.user.institution_id, req->param[0],
-                                   retired, &p);
+    int err =
+        literacy_item_retire(req->db, req->session.user.institution_id, req->param[0], retired, &p);
     if (err) {
         reply_literacy_error(req, err, &p);
         return;
@@ -636,11 +637,10 @@ void api_literacy_restore(struct http_request *req)
 
 static json_t *calibration_json(const struct literacy_calibration *c)
 {
-    json_t *o = json_pack("{s:I, s:s, s:o, s:I, s:I, s:I}", "id", (json_int_t)c->id,
-                          "created_at", c->created_at, "applied_at",
-                          text_or_null(c->applied_at), "persons", (json_int_t)c->persons,
-                          "responses", (json_int_t)c->responses, "estimated",
-                          (json_int_t)c->estimated);
+    json_t *o = json_pack("{s:I, s:s, s:o, s:I, s:I, s:I}", "id", (json_int_t)c->id, "created_at",
+                          c->created_at, "applied_at", text_or_null(c->applied_at), "persons",
+                          (json_int_t)c->persons, "responses", (json_int_t)c->responses,
+                          "estimated", (json_int_t)c->estimated);
     if (o && c->report)
         json_object_set(o, "report", c->report);
     return o;
@@ -662,8 +662,8 @@ void api_literacy_calibrate(struct http_request *req)
     json_t *v;
     int bad = 0;
     json_object_foreach (body, key, v)
-        bad |= strcmp(key, "min_responses") && strcmp(key, "max_cycles") &&
-               strcmp(key, "priors") && strcmp(key, "link");
+        bad |= strcmp(key, "min_responses") && strcmp(key, "max_cycles") && strcmp(key, "priors") &&
+               strcmp(key, "link");
     if (minr && (!json_is_integer(minr) || json_integer_value(minr) < 10 ||
                  json_integer_value(minr) > 100000))
         bad = 1;
@@ -767,6 +767,6 @@ void api_literacy_calibration_apply(struct http_request *req)
     json_t *out = calibration_json(&c);
     literacy_calibration_release(&c);
     json_object_del(out, "report");
-    http_reply_json(req, 200, json_pack("{s:o, s:I}", "calibration", out, "updated",
-                                        (json_int_t)updated));
+    http_reply_json(req, 200,
+                    json_pack("{s:o, s:I}", "calibration", out, "updated", (json_int_t)updated));
 }

@@ -17,10 +17,10 @@
 #include "util/json.h"
 #include "util/banned.h"
 
-#define FILE_MAX      (64u << 20)
-#define SCORE_MAX     1000   /* responses one score command takes */
-#define SIM_MAX       1000000
-#define CALIB_MAX     5000000 /* responses of a calibration file */
+#define FILE_MAX  (64u << 20)
+#define SCORE_MAX 1000 /* responses one score command takes */
+#define SIM_MAX   1000000
+#define CALIB_MAX 5000000 /* responses of a calibration file */
 
 static const char CMD[] = "literacy";
 
@@ -57,8 +57,8 @@ static int read_json(const char *path, json_t **out)
     *out = json_loadb(b.data, b.len, JSON_REJECT_DUPLICATES, &e);
     buf_release(&b);
     if (!*out || !json_is_object(*out)) {
-        fprintf(stderr, "carecampus literacy: %s: not a JSON object (line %d: %s)\n", path,
-                e.line, *out ? "the top level must be an object" : e.text);
+        fprintf(stderr, "carecampus literacy: %s: not a JSON object (line %d: %s)\n", path, e.line,
+                *out ? "the top level must be an object" : e.text);
         json_decref(*out);
         *out = NULL;
         return -1;
@@ -275,8 +275,8 @@ static int score(int argc, char **argv)
             r[i].category = (int)json_integer_value(cat);
             if (r[i].category < 0 || r[i].category > r[i].irt->m) {
                 fprintf(stderr,
-                        "carecampus literacy: responses[%zu]: category must be 0 to %d for %s\n",
-                        i, r[i].irt->m, id);
+                        "carecampus literacy: responses[%zu]: category must be 0 to %d for %s\n", i,
+                        r[i].irt->m, id);
                 goto done;
             }
         } else if (answer && !cat && items.full[k]) {
@@ -375,7 +375,8 @@ static long long whole(const char *s, long long lo, long long hi)
     return *s && !*end && v >= lo && v <= hi ? v : -1;
 }
 
-/* The pool named by BANK: "bundled", "synthetic:N" or a bank file; IDS (may be NULL) get the ids. */
+/* The pool named by BANK: "bundled", "synthetic:N" or a bank file; IDS (may be NULL) get the ids.
+ */
 static int load_pool(const char *bank, uint64_t seed, struct literacy_pool *pool,
                      struct literacy_bank *b, char *label, size_t size)
 {
@@ -421,20 +422,24 @@ static int load_pool(const char *bank, uint64_t seed, struct literacy_pool *pool
 static json_t *band_json(const struct literacy_sim_band *b)
 {
     return json_pack("{s:o, s:o, s:I, s:o, s:o, s:o, s:o}", "from", num(b->lo), "to", num(b->hi),
-                     "n", (json_int_t)b->n, "bias", b->n ? json_real(b->bias) : json_null(),
-                     "rmse", b->n ? json_real(b->rmse) : json_null(), "length",
+                     "n", (json_int_t)b->n, "bias", b->n ? json_real(b->bias) : json_null(), "rmse",
+                     b->n ? json_real(b->rmse) : json_null(), "length",
                      b->n ? json_real(b->length) : json_null(), "se",
                      b->n ? json_real(b->se) : json_null());
 }
 
 static int simulate(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"n", required_argument, NULL, 'n'},        {"bank", required_argument, NULL, 'b'},
-        {"seed", required_argument, NULL, 's'},     {"se", required_argument, NULL, 'e'},
-        {"min", required_argument, NULL, 'l'},      {"max", required_argument, NULL, 'h'},
-        {"randomesque", required_argument, NULL, 'k'}, {"no-spread", no_argument, NULL, 'p'},
-        {"json", no_argument, NULL, 'j'},           {NULL, 0, NULL, 0}};
+    static const struct option options[] = {{"n", required_argument, NULL, 'n'},
+                                            {"bank", required_argument, NULL, 'b'},
+                                            {"seed", required_argument, NULL, 's'},
+                                            {"se", required_argument, NULL, 'e'},
+                                            {"min", required_argument, NULL, 'l'},
+                                            {"max", required_argument, NULL, 'h'},
+                                            {"randomesque", required_argument, NULL, 'k'},
+                                            {"no-spread", no_argument, NULL, 'p'},
+                                            {"json", no_argument, NULL, 'j'},
+                                            {NULL, 0, NULL, 0}};
     struct literacy_sim_options o = {.n = 10000, .seed = 1};
     const char *bank = "bundled";
     int json = 0, c;
@@ -465,14 +470,12 @@ static int simulate(int argc, char **argv)
             break;
         case 'l':
             if ((v = whole(optarg, 1, LITERACY_MAX_TEST)) < 0)
-                return cli_usage_error(CMD, "--min takes a number from 1 to %d",
-                                       LITERACY_MAX_TEST);
+                return cli_usage_error(CMD, "--min takes a number from 1 to %d", LITERACY_MAX_TEST);
             o.settings.min_items = (int)v;
             break;
         case 'h':
             if ((v = whole(optarg, 1, LITERACY_MAX_TEST)) < 0)
-                return cli_usage_error(CMD, "--max takes a number from 1 to %d",
-                                       LITERACY_MAX_TEST);
+                return cli_usage_error(CMD, "--max takes a number from 1 to %d", LITERACY_MAX_TEST);
             o.settings.max_items = (int)v;
             break;
         case 'k':
@@ -529,12 +532,12 @@ static int simulate(int argc, char **argv)
             " s:f, s:f, s:{s:I, s:I, s:I}, s:f}, s:o}",
             "n", (json_int_t)r.n, "seed", (json_int_t)o.seed, "bank", label, "items",
             (json_int_t)pool.n, "settings", literacy_settings_json(&o.settings), "overall", "bias",
-            r.bias, "rmse", r.rmse, "mean_se", r.mean_se, "mean_length", r.mean_length,
-            "sd_length", r.sd_length, "min_length", r.min_length, "max_length", r.max_length,
-            "max_exposure", r.max_exposure, "max_exposure_item", worst, "unused",
-            (json_int_t)r.unused, "level_exact", r.level_exact, "level_adjacent",
-            r.level_adjacent, "stops", "precision", (json_int_t)r.stops[LITERACY_STOP_PRECISION],
-            "max_items", (json_int_t)r.stops[LITERACY_STOP_MAX_ITEMS], "bank_exhausted",
+            r.bias, "rmse", r.rmse, "mean_se", r.mean_se, "mean_length", r.mean_length, "sd_length",
+            r.sd_length, "min_length", r.min_length, "max_length", r.max_length, "max_exposure",
+            r.max_exposure, "max_exposure_item", worst, "unused", (json_int_t)r.unused,
+            "level_exact", r.level_exact, "level_adjacent", r.level_adjacent, "stops", "precision",
+            (json_int_t)r.stops[LITERACY_STOP_PRECISION], "max_items",
+            (json_int_t)r.stops[LITERACY_STOP_MAX_ITEMS], "bank_exhausted",
             (json_int_t)r.stops[LITERACY_STOP_EXHAUSTED], "us_per_item", r.ns_per_item / 1000,
             "bands", bands));
     } else {
@@ -547,25 +550,25 @@ static int simulate(int argc, char **argv)
                o.settings.randomesque, o.settings.spread ? "on" : "off");
         printf("%-16s %7s %8s %7s %8s %7s\n", "true theta", "n", "bias", "RMSE", "mean SE",
                "length");
-        static const char *const names[] = {"below -2",  "-2 to -1", "-1 to 0",
-                                            "0 to 1",    "1 to 2",   "2 and above"};
+        static const char *const names[] = {"below -2", "-2 to -1", "-1 to 0",
+                                            "0 to 1",   "1 to 2",   "2 and above"};
         for (int i = 0; i < LITERACY_SIM_BANDS; i++) {
             const struct literacy_sim_band *bd = &r.band[i];
             if (bd->n)
-                printf("%-16s %7zu %+8.3f %7.3f %8.3f %7.1f\n", names[i], bd->n, bd->bias,
-                       bd->rmse, bd->se, bd->length);
+                printf("%-16s %7zu %+8.3f %7.3f %8.3f %7.1f\n", names[i], bd->n, bd->bias, bd->rmse,
+                       bd->se, bd->length);
             else
                 printf("%-16s %7zu %8s %7s %8s %7s\n", names[i], bd->n, "-", "-", "-", "-");
         }
-        printf("%-16s %7zu %+8.3f %7.3f %8.3f %7.1f  (sd %.1f, %d to %d)\n\n", "all", r.n,
-               r.bias, r.rmse, r.mean_se, r.mean_length, r.sd_length, r.min_length, r.max_length);
+        printf("%-16s %7zu %+8.3f %7.3f %8.3f %7.1f  (sd %.1f, %d to %d)\n\n", "all", r.n, r.bias,
+               r.rmse, r.mean_se, r.mean_length, r.sd_length, r.min_length, r.max_length);
         printf("max item exposure   %.3f (%s)\n", r.max_exposure, worst);
         printf("items never used    %zu of %zu\n", r.unused, usable);
         printf("stopped by          precision %zu, max items %zu, bank exhausted %zu\n",
                r.stops[LITERACY_STOP_PRECISION], r.stops[LITERACY_STOP_MAX_ITEMS],
                r.stops[LITERACY_STOP_EXHAUSTED]);
-        printf("level placement     exact %.1f %%, within one level %.1f %%\n",
-               100 * r.level_exact, 100 * r.level_adjacent);
+        printf("level placement     exact %.1f %%, within one level %.1f %%\n", 100 * r.level_exact,
+               100 * r.level_adjacent);
         printf("time per answer     %.2f us (theta update + next item)\n", r.ns_per_item / 1000);
     }
     literacy_pool_release(&pool);
@@ -668,8 +671,8 @@ static int calibrate_file(const char *responses_path, const char *items_path,
     for (size_t i = 0; i < nitems; i++) {
         ci[i].start = items_path ? items.items[i].irt : bundled->items[i].irt;
         ids[i] = items_path ? items.ids[i] : bundled->items[i].id;
-        versions[i] = items_path ? (items.full[i] ? items.items[i].version : 1)
-                                 : bundled->items[i].version;
+        versions[i] =
+            items_path ? (items.full[i] ? items.items[i].version : 1) : bundled->items[i].version;
     }
     for (size_t j = 0; j < n; j++) {
         const json_t *v = json_array_get(list, j), *cat = json_object_get(v, "category");
@@ -1019,14 +1022,13 @@ static int bank_import(int argc, char **argv)
         fprintf(stderr, "carecampus literacy: the import failed\n");
         rc = CLI_FAIL;
     } else if (o.json) {
-        print_json(json_pack("{s:I, s:I, s:I, s:I, s:b}", "added", (json_int_t)r->added,
-                             "updated", (json_int_t)r->updated, "unchanged",
-                             (json_int_t)r->unchanged, "state", (json_int_t)r->state, "checked",
-                             o.check));
+        print_json(json_pack("{s:I, s:I, s:I, s:I, s:b}", "added", (json_int_t)r->added, "updated",
+                             (json_int_t)r->updated, "unchanged", (json_int_t)r->unchanged, "state",
+                             (json_int_t)r->state, "checked", o.check));
     } else {
         printf("%s: %zu added, %zu updated, %zu unchanged; %zu items' state set\n",
-               o.check ? "checked, nothing stored" : "imported", r->added, r->updated,
-               r->unchanged, r->state);
+               o.check ? "checked, nothing stored" : "imported", r->added, r->updated, r->unchanged,
+               r->state);
     }
     cc_free(r);
     return rc;

@@ -13,10 +13,10 @@
 #define PRIOR_LNA 0.5 /* SD of log a */
 #define PRIOR_B   2.0 /* SD of b */
 /* The limits of an item's parameters (literacy_irt_read), so a calibration can always apply. */
-#define A_MIN     0.1
-#define A_MAX     4.0
-#define B_LIMIT   6.0
-#define NP        (LITERACY_MAX_THRESHOLDS + 1)
+#define A_MIN   0.1
+#define A_MAX   4.0
+#define B_LIMIT 6.0
+#define NP      (LITERACY_MAX_THRESHOLDS + 1)
 
 void literacy_calib_options_default(struct literacy_calib_options *o)
 {
@@ -458,7 +458,8 @@ int literacy_calibrate(const struct literacy_calib_response *r, size_t nr, size_
      * errors, and each answer's fit point (on the calibration's own scale:
      * the statistics do not depend on it).
      */
-    size_t *offset = cc_calloc(nitems + 1, sizeof(*offset)), *fill = cc_calloc(nitems + 1, sizeof(*fill));
+    size_t *offset = cc_calloc(nitems + 1, sizeof(*offset)),
+           *fill = cc_calloc(nitems + 1, sizeof(*fill));
     if (!offset || !fill) {
         cc_free(offset);
         cc_free(fill);

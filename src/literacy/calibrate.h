@@ -51,10 +51,10 @@ struct literacy_calib_item {
     struct literacy_irt start; /* in: the parameters before */
     struct literacy_irt est;   /* out: after (= start when not estimated) */
     double se_a, se_b[LITERACY_MAX_THRESHOLDS];
-    size_t n;        /* answers */
-    int estimated;   /* re-estimated (enough answers) */
-    double mean;     /* observed mean score / m */
-    int groups, df;  /* fit: 0 groups when too few answers */
+    size_t n;       /* answers */
+    int estimated;  /* re-estimated (enough answers) */
+    double mean;    /* observed mean score / m */
+    int groups, df; /* fit: 0 groups when too few answers */
     double q1, p, infit, outfit;
 };
 

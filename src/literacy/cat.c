@@ -22,7 +22,7 @@ void literacy_settings_default(struct literacy_settings *s)
     for (int a = 0; a < LITERACY_AREAS; a++)
         s->area_share[a] = 1.0 / LITERACY_AREAS;
     for (int l = 0; l < LITERACY_CUTS; l++)
-        s->cuts[l] = (l + 2 - 5) * 0.7;
+        s->cuts[l] = (l - 3) * 7 / 10.0; /* exactly -2.1, -1.4, … as written */
     s->competence_sd = 1.0;
 }
 
@@ -58,8 +58,9 @@ static int num_member(const json_t *v, const char *key, double lo, double hi, do
 int literacy_settings_read(const json_t *v, struct literacy_settings *out,
                            struct literacy_problem *p)
 {
-    static const char *const keys[] = {"se_target", "min_items", "max_items",     "randomesque",
-                                       "spread",    "area_shares", "cuts", "competence_sd", NULL};
+    static const char *const keys[] = {"se_target",   "min_items",     "max_items",
+                                       "randomesque", "spread",        "area_shares",
+                                       "cuts",        "competence_sd", NULL};
     struct literacy_settings s = *out;
     if (!json_is_object(v))
         return bad_setting(p, "", "literacy_settings_object");
@@ -529,8 +530,8 @@ int literacy_simulate(const struct literacy_pool *pool, const struct literacy_si
             out->min_length = c.n;
         if (c.n > out->max_length)
             out->max_length = c.n;
-        int lt = literacy_level(o->settings.cuts, truth), le = literacy_level(o->settings.cuts,
-                                                                              c.theta);
+        int lt = literacy_level(o->settings.cuts, truth),
+            le = literacy_level(o->settings.cuts, c.theta);
         exact += lt == le;
         adjacent += lt - le <= 1 && le - lt <= 1;
         for (int b = 0; b < LITERACY_SIM_BANDS; b++)

@@ -32,16 +32,16 @@
 #include "literacy/irt.h"
 #include "literacy/item.h"
 
-#define LITERACY_LEVELS       8
-#define LITERACY_CUTS         (LITERACY_LEVELS - 1)
-#define LITERACY_MAX_TEST     100 /* the longest test the settings allow */
+#define LITERACY_LEVELS          8
+#define LITERACY_CUTS            (LITERACY_LEVELS - 1)
+#define LITERACY_MAX_TEST        100 /* the longest test the settings allow */
 #define LITERACY_RANDOMESQUE_MAX 20
 
 struct literacy_settings {
     double se_target; /* stop when the posterior SD is at most this */
     int min_items, max_items;
-    int randomesque; /* k: pick at random among the k most informative */
-    int spread;      /* balance the competences inside an area too */
+    int randomesque;                   /* k: pick at random among the k most informative */
+    int spread;                        /* balance the competences inside an area too */
     double area_share[LITERACY_AREAS]; /* target shares (normalised to sum 1) */
     double cuts[LITERACY_CUTS];        /* theta from which levels 2..8 start, ascending */
     double competence_sd; /* prior SD of an area's or competence's theta around the overall */
@@ -126,7 +126,8 @@ struct literacy_cat {
     int comp_left[LITERACY_COMPETENCES];
 };
 
-/* Starts a test on POOL with SETTINGS (both must outlive C) and SEED, theta at the prior N(0, 1). */
+/* Starts a test on POOL with SETTINGS (both must outlive C) and SEED, theta at the prior N(0, 1).
+ */
 int literacy_cat_init(struct literacy_cat *c, const struct literacy_pool *pool,
                       const struct literacy_settings *settings, uint64_t seed)
     __attribute__((warn_unused_result));
@@ -136,7 +137,8 @@ void literacy_cat_release(struct literacy_cat *c);
 /* Marks item INDEX as used (presented) without an answer. */
 void literacy_cat_mark(struct literacy_cat *c, size_t index);
 
-/* Adds the answer CATEGORY to item INDEX with parameters IRT (NULL: the pool's) and updates theta. */
+/* Adds the answer CATEGORY to item INDEX with parameters IRT (NULL: the pool's) and updates theta.
+ */
 void literacy_cat_answer(struct literacy_cat *c, size_t index, const struct literacy_irt *irt,
                          int category);
 
@@ -172,12 +174,12 @@ struct literacy_sim_band {
 
 struct literacy_sim_result {
     size_t n;
-    double bias, rmse, mean_se;   /* of the EAP estimate against the true theta */
+    double bias, rmse, mean_se; /* of the EAP estimate against the true theta */
     double mean_length, sd_length;
     int min_length, max_length;
-    double max_exposure;          /* the largest share of test-takers who saw one item */
-    size_t max_exposure_item;     /* its index in the pool */
-    size_t unused;                /* usable items nobody saw */
+    double max_exposure;                /* the largest share of test-takers who saw one item */
+    size_t max_exposure_item;           /* its index in the pool */
+    size_t unused;                      /* usable items nobody saw */
     double level_exact, level_adjacent; /* share placed at their true level, within one */
     size_t stops[LITERACY_STOP_STUDENT + 1];
     struct literacy_sim_band band[LITERACY_SIM_BANDS];

@@ -71,8 +71,7 @@ static double wj(const struct literacy_irt *it, double theta, int j)
     return literacy_logistic(x) * literacy_logistic(-x);
 }
 
-void literacy_irt_dlogp(const struct literacy_irt *it, double theta, int k, double *d1,
-                        double *d2)
+void literacy_irt_dlogp(const struct literacy_irt *it, double theta, int k, double *d1, double *d2)
 {
     double a = it->a, g = 0, h = 0;
     if (k > 0) {

@@ -54,8 +54,7 @@ double literacy_irt_logp(const struct literacy_irt *it, double theta, int k);
  * The first and second derivatives of log P_k with respect to theta at
  * THETA (the observed score and curvature of one response).
  */
-void literacy_irt_dlogp(const struct literacy_irt *it, double theta, int k, double *d1,
-                        double *d2);
+void literacy_irt_dlogp(const struct literacy_irt *it, double theta, int k, double *d1, double *d2);
 
 /*
  * Fisher information at THETA: a^2 P (1 - P) for 2PL; for GRM

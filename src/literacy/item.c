@@ -17,8 +17,7 @@ const struct literacy_digcomp literacy_areas[LITERACY_AREAS] = {
      "信息与数据素养"},
     {"DC.2", 2, "2b01715b-d9d3-5564-a5bf-b09b76cccd5d", "Communication and collaboration",
      "沟通与协作"},
-    {"DC.3", 3, "b28e6305-e010-5987-84d9-61acfe95e713", "Digital content creation",
-     "数字内容创作"},
+    {"DC.3", 3, "b28e6305-e010-5987-84d9-61acfe95e713", "Digital content creation", "数字内容创作"},
     {"DC.4", 4, "2e5fd21c-4219-5ca3-a647-75f58944b1c8", "Safety", "安全"},
     {"DC.5", 5, "bf3ce85a-7579-5624-98d1-11f326dd12df", "Problem solving", "问题解决"},
 };
@@ -46,16 +45,14 @@ const struct literacy_digcomp literacy_competences[LITERACY_COMPETENCES] = {
      "开发数字内容"},
     {"DC.3.2", 3, "126c602b-495b-59e6-9e1f-91a28c9a5f29",
      "Integrating and re-elaborating digital content", "整合和再加工数字内容"},
-    {"DC.3.3", 3, "00df9b25-ddf9-5d3e-a11b-9180160b5088", "Copyright and licences",
-     "版权和许可"},
+    {"DC.3.3", 3, "00df9b25-ddf9-5d3e-a11b-9180160b5088", "Copyright and licences", "版权和许可"},
     {"DC.3.4", 3, "20954437-877c-5915-863f-87040c3ec369", "Programming", "编程"},
     {"DC.4.1", 4, "89feac96-b632-5672-81a5-1fe118b529e9", "Protecting devices", "保护设备"},
     {"DC.4.2", 4, "2d7ff1d9-5f8a-59d5-af72-318577d77341", "Protecting personal data and privacy",
      "保护个人数据和隐私"},
     {"DC.4.3", 4, "a3f10c5a-2e7b-5cf1-bea2-45f597a464f8", "Protecting health and well-being",
      "保护健康和福祉"},
-    {"DC.4.4", 4, "e105255c-cd11-5068-b688-4ef034b9d4ba", "Protecting the environment",
-     "保护环境"},
+    {"DC.4.4", 4, "e105255c-cd11-5068-b688-4ef034b9d4ba", "Protecting the environment", "保护环境"},
     {"DC.5.1", 5, "9b42a475-03d6-52e8-afa3-2bd7ad26f84d", "Solving technical problems",
      "解决技术问题"},
     {"DC.5.2", 5, "646d11d6-a10d-556b-bfa3-0453884a1cc6",
@@ -182,9 +179,9 @@ static int item_id_ok(const char *s, const char *competence)
 
 static const char *const CN_LITERACIES[] = {"信息意识", "计算思维", "数字化学习与创新",
                                             "信息社会责任", NULL};
-static const char *const CONTEXTS[] = {"platform", "dashboard", "telehealth", "privacy",
-                                       "scam",     "resident-phone", "records", "teamwork",
-                                       "devices",  "general",   NULL};
+static const char *const CONTEXTS[] = {"platform", "dashboard",      "telehealth", "privacy",
+                                       "scam",     "resident-phone", "records",    "teamwork",
+                                       "devices",  "general",        NULL};
 static const char *const TYPES[] = {"single", "multiple", "ordering", "screen", NULL};
 static const char *const SCREEN_KINDS[] = {"phone", "tablet", "desktop", "message-list", NULL};
 static const char *const ROLES[] = {"row", "button", "toggle", "message", "link", NULL};
@@ -279,8 +276,7 @@ static int read_options(const json_t *v, const char *base, struct literacy_item 
                 return bad(p, base, sub, "lit_choice_twice", id);
         struct literacy_text text;
         snprintf(sub, sizeof(sub), "%s.text", field);
-        if ((err = read_text(json_object_get(o, "text"), LITERACY_OPTION_MAX, base, sub, &text,
-                             p)))
+        if ((err = read_text(json_object_get(o, "text"), LITERACY_OPTION_MAX, base, sub, &text, p)))
             return err;
         it->choices[it->nchoices++] = id;
     }
@@ -352,8 +348,8 @@ static int read_screen(const json_t *v, const char *base, struct literacy_item *
     if (one_of(json_string_value(json_object_get(v, "kind")), SCREEN_KINDS) < 0)
         return bad(p, base, "screen.kind", "lit_screen_kind", NULL);
     struct literacy_text t;
-    if ((err = read_text(json_object_get(v, "title"), LITERACY_LABEL_MAX, base, "screen.title",
-                         &t, p)))
+    if ((err = read_text(json_object_get(v, "title"), LITERACY_LABEL_MAX, base, "screen.title", &t,
+                         p)))
         return err;
     return read_elements(json_object_get(v, "elements"), 1, base, "screen.elements", it, p);
 }
@@ -423,10 +419,9 @@ static int read_scoring(const json_t *scoring, const json_t *irt, const char *ba
 int literacy_item_read(const json_t *v, const char *where, struct literacy_item *it,
                        struct literacy_problem *p)
 {
-    static const char *const keys[] = {"id",      "version", "competence", "cfitem", "level",
-                                       "cn_literacy", "context", "type", "stem", "options",
-                                       "key",     "scoring", "irt",    "feedback", "screen",
-                                       NULL};
+    static const char *const keys[] = {
+        "id",   "version", "competence", "cfitem",  "level", "cn_literacy", "context", "type",
+        "stem", "options", "key",        "scoring", "irt",   "feedback",    "screen",  NULL};
     memset(it, 0, sizeof(*it));
     if (!json_is_object(v))
         return bad(p, where, "", "lit_item", NULL);
@@ -469,8 +464,8 @@ int literacy_item_read(const json_t *v, const char *where, struct literacy_item 
     if (type < 0)
         return bad(p, base, "type", "lit_type", NULL);
     it->type = (enum literacy_type)type;
-    if ((err = read_text(json_object_get(v, "stem"), LITERACY_STEM_MAX, base, "stem", &it->stem,
-                         p)))
+    if ((err =
+             read_text(json_object_get(v, "stem"), LITERACY_STEM_MAX, base, "stem", &it->stem, p)))
         return err;
     const json_t *options = json_object_get(v, "options"), *screen = json_object_get(v, "screen");
     if (it->type == LITERACY_SCREEN) {
@@ -485,8 +480,7 @@ int literacy_item_read(const json_t *v, const char *where, struct literacy_item 
             return err;
     }
     if ((err = read_key(json_object_get(v, "key"), base, it, p)) ||
-        (err = read_scoring(json_object_get(v, "scoring"), json_object_get(v, "irt"), base, it,
-                            p)))
+        (err = read_scoring(json_object_get(v, "scoring"), json_object_get(v, "irt"), base, it, p)))
         return err;
     return read_text(json_object_get(v, "feedback"), LITERACY_FEEDBACK_MAX, base, "feedback",
                      &it->feedback, p);
@@ -564,8 +558,8 @@ int literacy_answer_read(const struct literacy_item *it, const json_t *answer,
         const json_t *v = json_array_get(answer, i);
         const char *id = json_string_value(v);
         if (!id || strlen(id) != json_string_length(v))
-            return literacy_problem_set(p, LITERACY_ERR_INVALID, "answer",
-                                        "literacy_answer_shape", NULL);
+            return literacy_problem_set(p, LITERACY_ERR_INVALID, "answer", "literacy_answer_shape",
+                                        NULL);
         int k = choice_index(it, id);
         if (k < 0) {
             char arg[40];
@@ -574,8 +568,8 @@ int literacy_answer_read(const struct literacy_item *it, const json_t *answer,
                                         "literacy_answer_unknown", arg);
         }
         if (seen[k]++)
-            return literacy_problem_set(p, LITERACY_ERR_INVALID, "answer",
-                                        "literacy_answer_twice", id);
+            return literacy_problem_set(p, LITERACY_ERR_INVALID, "answer", "literacy_answer_twice",
+                                        id);
         out->sel[out->n++] = (unsigned char)k;
     }
     if (it->type == LITERACY_SINGLE && n != 1)
@@ -655,8 +649,8 @@ int literacy_bank_add(struct literacy_bank *b, const struct literacy_item *it)
     return LITERACY_OK;
 }
 
-int literacy_bank_read_json(struct literacy_bank *b, json_t *doc, const char *file,
-                            int allow_state, struct literacy_report *r)
+int literacy_bank_read_json(struct literacy_bank *b, json_t *doc, const char *file, int allow_state,
+                            struct literacy_report *r)
 {
     static const char *const keys[] = {"area", "items", NULL};
     static const char *const keys_state[] = {"area", "items", "state", NULL};
@@ -711,8 +705,8 @@ int literacy_bank_read_json(struct literacy_bank *b, json_t *doc, const char *fi
     return r->total > before ? LITERACY_ERR_INVALID : LITERACY_OK;
 }
 
-int literacy_bank_read_file(struct literacy_bank *b, const char *data, size_t len,
-                            const char *file, struct literacy_report *r)
+int literacy_bank_read_file(struct literacy_bank *b, const char *data, size_t len, const char *file,
+                            struct literacy_report *r)
 {
     json_error_t e;
     json_t *doc = json_loadb(data, len, JSON_REJECT_DUPLICATES, &e);
@@ -774,8 +768,8 @@ static char bundled_why[512], resources_why[512];
 static int is_items_file(const char *path)
 {
     size_t n = strlen(path);
-    return strncmp(path, "/literacy/items-", 16) == 0 && n > 21 && strcmp(path + n - 5, ".json") == 0 &&
-           !strchr(path + 10, '/');
+    return strncmp(path, "/literacy/items-", 16) == 0 && n > 21 &&
+           strcmp(path + n - 5, ".json") == 0 && !strchr(path + 10, '/');
 }
 
 static void bundled_load(void)
@@ -789,9 +783,9 @@ static void bundled_load(void)
     }
     for (size_t i = 0; i < content_files_count && !bundled_err; i++)
         if (is_items_file(content_files[i].path))
-            bundled_err = literacy_bank_read_file(
-                &bundled, (const char *)content_files[i].data, content_files[i].size,
-                content_files[i].path + 1, r);
+            bundled_err =
+                literacy_bank_read_file(&bundled, (const char *)content_files[i].data,
+                                        content_files[i].size, content_files[i].path + 1, r);
     if (!bundled_err)
         bundled_err = literacy_bank_finish(&bundled, r);
     if (bundled_err && r->n)
@@ -853,8 +847,8 @@ static int resource_id_ok(const char *s)
 static int read_resource(const json_t *v, size_t i, struct literacy_resource *out, char *why,
                          size_t size)
 {
-    static const char *const keys[] = {"id",          "competence", "levels", "title",
-                                       "description", "kind",       "activity", "url", NULL};
+    static const char *const keys[] = {"id",   "competence", "levels", "title", "description",
+                                       "kind", "activity",   "url",    NULL};
     struct literacy_problem p;
     char where[40];
     snprintf(where, sizeof(where), "resources[%zu]", i);
@@ -863,7 +857,8 @@ static int read_resource(const json_t *v, size_t i, struct literacy_resource *ou
     int err = !json_is_object(v) ? bad(&p, where, "", "lit_resource", NULL)
                                  : keys_only(v, keys, where, "", &p);
     out->id = json_string_value(json_object_get(v, "id"));
-    out->competence = literacy_competence_index(json_string_value(json_object_get(v, "competence")));
+    out->competence =
+        literacy_competence_index(json_string_value(json_object_get(v, "competence")));
     const json_t *levels = json_object_get(v, "levels");
     out->kind = json_string_value(json_object_get(v, "kind"));
     out->activity = json_string_value(json_object_get(v, "activity"));
@@ -872,8 +867,8 @@ static int read_resource(const json_t *v, size_t i, struct literacy_resource *ou
         err = bad(&p, where, "id", "lit_resource_id", NULL);
     if (!err && out->competence < 0)
         err = bad(&p, where, "competence", "lit_competence", NULL);
-    if (!err && (!json_is_array(levels) || json_array_size(levels) == 0 ||
-                 json_array_size(levels) > 8))
+    if (!err &&
+        (!json_is_array(levels) || json_array_size(levels) == 0 || json_array_size(levels) > 8))
         err = bad(&p, where, "levels", "lit_resource_levels", NULL);
     for (size_t j = 0; !err && j < json_array_size(levels); j++) {
         const json_t *l = json_array_get(levels, j);
@@ -901,8 +896,8 @@ static int read_resource(const json_t *v, size_t i, struct literacy_resource *ou
     return err;
 }
 
-int literacy_resources_read(const char *data, size_t len, struct literacy_resources *out,
-                            char *why, size_t why_size)
+int literacy_resources_read(const char *data, size_t len, struct literacy_resources *out, char *why,
+                            size_t why_size)
 {
     json_error_t e;
     memset(out, 0, sizeof(*out));

@@ -51,7 +51,7 @@ void literacy_report_add(struct literacy_report *r, const struct literacy_proble
 
 /* ---- DigComp 2.2 ---- */
 
-#define LITERACY_AREAS      5
+#define LITERACY_AREAS       5
 #define LITERACY_COMPETENCES 21
 
 /* An area or a competence of DigComp 2.2 and its CFItem in content/frameworks/digcomp-2.2.json. */
@@ -80,18 +80,18 @@ enum literacy_type {
     LITERACY_SCREEN = 3,
 };
 
-#define LITERACY_ID_MAX        16 /* "dl-1.1-003" */
-#define LITERACY_MAX_OPTIONS   10
-#define LITERACY_MAX_CHOICES   64 /* options, or the elements of a screen (all levels) */
-#define LITERACY_MAX_SCREEN    30 /* elements on one level of a screen */
-#define LITERACY_SCREEN_DEPTH  4  /* levels of sub-screens */
-#define LITERACY_VERSION_MAX   1000000
-#define LITERACY_STEM_MAX      2000 /* characters */
-#define LITERACY_OPTION_MAX    500
-#define LITERACY_FEEDBACK_MAX  2000
-#define LITERACY_LABEL_MAX     200
-#define LITERACY_DETAIL_MAX    1000
-#define LITERACY_BANK_MAX      5000 /* items in one bank */
+#define LITERACY_ID_MAX       16 /* "dl-1.1-003" */
+#define LITERACY_MAX_OPTIONS  10
+#define LITERACY_MAX_CHOICES  64 /* options, or the elements of a screen (all levels) */
+#define LITERACY_MAX_SCREEN   30 /* elements on one level of a screen */
+#define LITERACY_SCREEN_DEPTH 4  /* levels of sub-screens */
+#define LITERACY_VERSION_MAX  1000000
+#define LITERACY_STEM_MAX     2000 /* characters */
+#define LITERACY_OPTION_MAX   500
+#define LITERACY_FEEDBACK_MAX 2000
+#define LITERACY_LABEL_MAX    200
+#define LITERACY_DETAIL_MAX   1000
+#define LITERACY_BANK_MAX     5000 /* items in one bank */
 
 /* Item flags. */
 #define LITERACY_ITEM_RETIRED    (1u << 0)
@@ -195,18 +195,16 @@ void literacy_bank_release(struct literacy_bank *b);
  * Items with problems are not added. Returns LITERACY_ERR_INVALID when R
  * got a problem.
  */
-int literacy_bank_read_file(struct literacy_bank *b, const char *data, size_t len,
-                            const char *file, struct literacy_report *r)
-    __attribute__((warn_unused_result));
+int literacy_bank_read_file(struct literacy_bank *b, const char *data, size_t len, const char *file,
+                            struct literacy_report *r) __attribute__((warn_unused_result));
 
 /*
  * Like literacy_bank_read_file for a parsed document DOC (the reference is
  * taken over: B keeps it); with ALLOW_STATE a top-level "state" member is
  * allowed (and left to the caller).
  */
-int literacy_bank_read_json(struct literacy_bank *b, json_t *doc, const char *file,
-                            int allow_state, struct literacy_report *r)
-    __attribute__((warn_unused_result));
+int literacy_bank_read_json(struct literacy_bank *b, json_t *doc, const char *file, int allow_state,
+                            struct literacy_report *r) __attribute__((warn_unused_result));
 
 /* Adds a copy of IT (its JSON must outlive B, or be held by B->docs). */
 int literacy_bank_add(struct literacy_bank *b, const struct literacy_item *it)
@@ -250,8 +248,8 @@ struct literacy_resources {
 };
 
 /* Reads resources.json; on LITERACY_ERR_INVALID, WHY says what and where. */
-int literacy_resources_read(const char *data, size_t len, struct literacy_resources *out,
-                            char *why, size_t why_size) __attribute__((warn_unused_result));
+int literacy_resources_read(const char *data, size_t len, struct literacy_resources *out, char *why,
+                            size_t why_size) __attribute__((warn_unused_result));
 
 void literacy_resources_release(struct literacy_resources *r);
 

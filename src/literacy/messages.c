@@ -11,10 +11,10 @@
  */
 static const struct i18n_message messages[] = {
     {"lit_area",
-     {"area must be a DigComp 2.2 area code, DC.1 to DC.5", "area 须为 DigComp 2.2 领域代码 DC.1 至 DC.5"}},
+     {"area must be a DigComp 2.2 area code, DC.1 to DC.5",
+      "area 须为 DigComp 2.2 领域代码 DC.1 至 DC.5"}},
     /* %s: the file's area code. */
-    {"lit_area_mismatch",
-     {"is not a competence of the file's area %s", "不属于本文件的领域 %s"}},
+    {"lit_area_mismatch", {"is not a competence of the file's area %s", "不属于本文件的领域 %s"}},
     /* %s: the parser's words (line, column, what). */
     {"lit_bad_json",
      {"is not valid JSON (UTF-8 text, no key twice in one object): %s",
@@ -24,7 +24,8 @@ static const struct i18n_message messages[] = {
      {"must be the identifier of the competence's CFItem in DigComp 2.2 (%s)",
       "须为该能力在 DigComp 2.2 中的 CFItem 标识符（%s）"}},
     /* %s: the id. */
-    {"lit_choice_twice", {"uses the id %s a second time in this item", "在本题中重复使用了编号 %s"}},
+    {"lit_choice_twice",
+     {"uses the id %s a second time in this item", "在本题中重复使用了编号 %s"}},
     {"lit_cn_literacy",
      {"must be 信息意识, 计算思维, 数字化学习与创新 or 信息社会责任",
       "须为 信息意识、计算思维、数字化学习与创新 或 信息社会责任 之一"}},
@@ -64,7 +65,8 @@ static const struct i18n_message messages[] = {
     {"lit_irt_categories",
      {"has %s thresholds, more than this item's answers can reach (multiple and screen: at most "
       "the key's size; ordering: at most options - 1, with 3 options or more)",
-      "有 %s 个阈值，超过了本题作答所能达到的等级数（多选和界面题：不超过答案数；排序题：不超过选项数减 "
+      "有 %s "
+      "个阈值，超过了本题作答所能达到的等级数（多选和界面题：不超过答案数；排序题：不超过选项数减 "
       "1，且至少 3 个选项）"}},
     {"lit_irt_model",
      {"must be 2pl for dichotomous scoring and grm for partial credit",
@@ -130,8 +132,7 @@ static const struct i18n_message messages[] = {
     {"lit_screen_kind",
      {"must be phone, tablet, desktop or message-list",
       "须为 phone、tablet、desktop 或 message-list"}},
-    {"lit_screen_only",
-     {"is only for items of type screen", "仅用于 screen 类型的题目"}},
+    {"lit_screen_only", {"is only for items of type screen", "仅用于 screen 类型的题目"}},
     {"lit_state",
      {"must be {\"retired\": true or false, \"irt\": parameters} (one or both)",
       "须为 {\"retired\": true 或 false, \"irt\": 参数}（至少其一）"}},
@@ -151,8 +152,7 @@ static const struct i18n_message messages[] = {
      {"must be single, multiple, ordering or screen", "须为 single、multiple、ordering 或 screen"}},
     /* %s: the member's name. */
     {"lit_unknown_member", {"has an unknown member \"%s\"", "含有未知成员“%s”"}},
-    {"lit_version",
-     {"must be a whole number from 1 to 1000000", "须为 1 到 1000000 之间的整数"}},
+    {"lit_version", {"must be a whole number from 1 to 1000000", "须为 1 到 1000000 之间的整数"}},
     /* %s: the version the college has. */
     {"lit_version_not_newer",
      {"differs from version %s that the college has; give it a higher version to replace it",
@@ -170,7 +170,8 @@ static const struct i18n_message messages[] = {
       "作答内容须为 {\"seq\": 题号, \"item\": 题目编号, \"answer\": [所选编号]}。"}},
     {"literacy_answer_empty", {"Choose at least one answer.", "请至少选择一项。"}},
     {"literacy_answer_order",
-     {"Put every step in order: each one exactly once.", "请将每个步骤排好顺序，每个步骤恰好出现一次。"}},
+     {"Put every step in order: each one exactly once.",
+      "请将每个步骤排好顺序，每个步骤恰好出现一次。"}},
     {"literacy_answer_race",
      {"This question was answered meanwhile, perhaps in another window. Reload the test to "
       "continue.",
@@ -227,12 +228,10 @@ static const struct i18n_message messages[] = {
       "question.",
       "这道题没有出给您。请重新加载测评，从当前题目继续。"}},
     {"literacy_not_your_class",
-     {"You can see the results of the classes you teach only.",
-      "您只能查看自己任教班级的结果。"}},
+     {"You can see the results of the classes you teach only.", "您只能查看自己任教班级的结果。"}},
     {"literacy_not_your_student",
      {"This student is not in a class you teach.", "该学生不在您任教的班级中。"}},
-    {"literacy_own_only",
-     {"Students can see their own tests only.", "学生只能查看自己的测评。"}},
+    {"literacy_own_only", {"Students can see their own tests only.", "学生只能查看自己的测评。"}},
     /* %s: the number sent. */
     {"literacy_seq_mismatch",
      {"Question number %s is not the current question. Reload the test to continue at the "
@@ -246,8 +245,7 @@ static const struct i18n_message messages[] = {
     {"literacy_settings_items",
      {"min_items and max_items must be whole numbers from 1 to 100, min_items at most max_items.",
       "min_items 和 max_items 须为 1 到 100 的整数，且 min_items 不大于 max_items。"}},
-    {"literacy_settings_object",
-     {"The settings must be a JSON object.", "设置须为 JSON 对象。"}},
+    {"literacy_settings_object", {"The settings must be a JSON object.", "设置须为 JSON 对象。"}},
     {"literacy_settings_randomesque",
      {"randomesque must be a whole number from 1 to 20.", "randomesque 须为 1 到 20 的整数。"}},
     {"literacy_settings_se",
@@ -255,8 +253,7 @@ static const struct i18n_message messages[] = {
     {"literacy_settings_shares",
      {"area_shares must map DC.1 … DC.5 to shares from 0 to 1, not all 0.",
       "area_shares 须将 DC.1 … DC.5 映射到 0 到 1 之间的比例，且不能全为 0。"}},
-    {"literacy_settings_spread",
-     {"spread must be true or false.", "spread 须为 true 或 false。"}},
+    {"literacy_settings_spread", {"spread must be true or false.", "spread 须为 true 或 false。"}},
     {"literacy_student_only",
      {"Only students take the digital literacy test.", "只有学生可以参加数字素养测评。"}},
     {"literacy_test_open_certified",

@@ -110,10 +110,9 @@ static int add_resources(json_t *path, const struct literacy_resources *res, int
             if (!o)
                 return added;
             json_object_set_new(o, "for_level", json_integer(level));
-            json_object_set_new(o, "area",
-                                json_string(literacy_areas[literacy_competences[competence].area -
-                                                           1]
-                                                .code));
+            json_object_set_new(
+                o, "area",
+                json_string(literacy_areas[literacy_competences[competence].area - 1].code));
             json_array_append_new(path, o);
             added++;
         }

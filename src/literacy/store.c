@@ -91,7 +91,8 @@ static int apply_state(struct store *db, int64_t institution, struct literacy_ba
     store_bind_int(st, 1, institution);
     int rc;
     while ((rc = store_step(st)) == STORE_ROW) {
-        struct literacy_item *it = (struct literacy_item *)literacy_bank_find(b, store_col_text(st, 0));
+        struct literacy_item *it =
+            (struct literacy_item *)literacy_bank_find(b, store_col_text(st, 0));
         if (!it)
             continue;
         if (store_col_int(st, 1))
@@ -238,8 +239,8 @@ static int read_state(const json_t *state, const struct literacy_bank *merged,
     return err;
 }
 
-static int store_item(struct store *db, int64_t institution, int64_t by, const struct literacy_item *it,
-                      const char *now)
+static int store_item(struct store *db, int64_t institution, int64_t by,
+                      const struct literacy_item *it, const char *now)
 {
     char *text = json_dumps(it->json, JSON_COMPACT);
     if (!text)
@@ -348,7 +349,8 @@ int literacy_bank_import(struct store *db, int64_t institution, int64_t by, cons
         goto done;
     }
     for (size_t i = 0; i < incoming.n; i++) {
-        const struct literacy_item *it = &incoming.items[i], *old = literacy_bank_find(&current, it->id);
+        const struct literacy_item *it = &incoming.items[i],
+                                   *old = literacy_bank_find(&current, it->id);
         if (!old) {
             kind[i] = 1;
             out->added++;
@@ -544,24 +546,25 @@ json_t *literacy_calibration_report(const struct literacy_calib_options *o,
         if (isfinite(ci->p) && ci->p < 0.01)
             json_array_append_new(flags, json_string("misfit"));
         json_array_append_new(
-            list, json_pack("{s:s, s:I, s:I, s:b, s:o, s:o, s:o, s:{s:i, s:i, s:o, s:o, s:o, s:o,"
-                            " s:o}, s:o}",
-                            "id", ids[i], "version", (json_int_t)versions[i], "n",
-                            (json_int_t)ci->n, "estimated", ci->estimated, "old",
-                            literacy_irt_json(&ci->start), "new", literacy_irt_json(&ci->est),
-                            "se", se, "fit", "groups", ci->groups, "df", ci->df, "q1", num(ci->q1),
-                            "p", num(ci->p), "infit", num(ci->infit), "outfit", num(ci->outfit),
-                            "mean", num(ci->mean), "flags", flags));
+            list,
+            json_pack("{s:s, s:I, s:I, s:b, s:o, s:o, s:o, s:{s:i, s:i, s:o, s:o, s:o, s:o,"
+                      " s:o}, s:o}",
+                      "id", ids[i], "version", (json_int_t)versions[i], "n", (json_int_t)ci->n,
+                      "estimated", ci->estimated, "old", literacy_irt_json(&ci->start), "new",
+                      literacy_irt_json(&ci->est), "se", se, "fit", "groups", ci->groups, "df",
+                      ci->df, "q1", num(ci->q1), "p", num(ci->p), "infit", num(ci->infit), "outfit",
+                      num(ci->outfit), "mean", num(ci->mean), "flags", flags));
     }
-    json_t *link = r->linked ? json_pack("{s:f, s:f}", "a", r->link_a, "b", r->link_b) : json_null();
+    json_t *link =
+        r->linked ? json_pack("{s:f, s:f}", "a", r->link_a, "b", r->link_b) : json_null();
     return json_pack("{s:{s:i, s:f, s:I, s:b, s:b}, s:{s:i, s:b, s:o, s:I, s:I, s:I, s:o},"
                      " s:o}",
                      "options", "max_cycles", o->max_cycles, "tolerance", o->tolerance,
                      "min_responses", (json_int_t)o->min_responses, "priors", o->priors, "link",
                      o->link, "result", "cycles", r->cycles, "converged", r->converged, "loglik",
                      num(r->loglik), "persons", (json_int_t)r->persons, "responses",
-                     (json_int_t)r->responses, "estimated", (json_int_t)r->estimated, "link",
-                     link, "items", list);
+                     (json_int_t)r->responses, "estimated", (json_int_t)r->estimated, "link", link,
+                     "items", list);
 }
 
 /* The college's answers to the items of B as calibration data (persons = tests). */
@@ -601,7 +604,7 @@ static int gather(struct store *db, int64_t institution, const struct literacy_b
             cap = ncap;
         }
         (*out)[(*n)++] = (struct literacy_calib_response){(uint32_t)(*persons - 1),
-                                                           (uint32_t)(it - b->items), k};
+                                                          (uint32_t)(it - b->items), k};
     }
     store_finish(st);
     if (!err && rc < 0)
@@ -643,8 +646,8 @@ int literacy_calibration_run(struct store *db, int64_t institution, int64_t by,
     if (res.estimated == 0) {
         char arg[24];
         snprintf(arg, sizeof(arg), "%zu", o->min_responses);
-        err = literacy_problem_set(p, LITERACY_ERR_INVALID, "", "literacy_calibration_no_data",
-                                   arg);
+        err =
+            literacy_problem_set(p, LITERACY_ERR_INVALID, "", "literacy_calibration_no_data", arg);
         goto done;
     }
     *report = literacy_calibration_report(o, &res, items, ids, versions, b.n);

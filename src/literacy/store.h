@@ -42,7 +42,8 @@ int literacy_settings_put(struct store *db, int64_t institution, int64_t by, con
 
 /* What an import did. */
 struct literacy_import {
-    size_t added, updated, unchanged, state; /* state: items whose retired flag or parameters it set */
+    size_t added, updated, unchanged,
+        state; /* state: items whose retired flag or parameters it set */
     struct literacy_report report;
 };
 

@@ -49,9 +49,9 @@ static void now_ms(char out[25])
 /* ---- Rows ---- */
 
 #define TEST_COLUMNS                                                                               \
-    "t.id, t.uuid, t.student_id, u.login, u.name, t.mode, t.status, t.seed, t.settings,"         \
-    " t.answered, t.current_item, COALESCE(t.presented_at, ''), t.theta, t.se,"                   \
-    " COALESCE(t.stop_reason, ''), COALESCE(t.ended_at, ''), t.result, t.started_at,"             \
+    "t.id, t.uuid, t.student_id, u.login, u.name, t.mode, t.status, t.seed, t.settings,"           \
+    " t.answered, t.current_item, COALESCE(t.presented_at, ''), t.theta, t.se,"                    \
+    " COALESCE(t.stop_reason, ''), COALESCE(t.ended_at, ''), t.result, t.started_at,"              \
     " COALESCE(t.finished_at, '')"
 #define TEST_FROM " FROM literacy_tests t JOIN users u ON u.id = t.student_id"
 
@@ -63,8 +63,8 @@ static int read_test(struct store_stmt *st, struct literacy_test *t)
     t->student_id = store_col_int(st, 2);
     snprintf(t->student_login, sizeof(t->student_login), "%s", store_col_text(st, 3));
     utf8_copy(t->student_name, sizeof(t->student_name), store_col_text(st, 4));
-    t->mode = strcmp(store_col_text(st, 5), "certified") == 0 ? LITERACY_CERTIFIED
-                                                               : LITERACY_PRACTICE;
+    t->mode =
+        strcmp(store_col_text(st, 5), "certified") == 0 ? LITERACY_CERTIFIED : LITERACY_PRACTICE;
     t->finished = strcmp(store_col_text(st, 6), "finished") == 0;
     t->seed = (uint64_t)store_col_int(st, 7);
     literacy_settings_default(&t->settings);
@@ -337,8 +337,7 @@ static json_t *test_activity(enum literacy_mode mode)
         mode == LITERACY_CERTIFIED ? "Digital literacy test (certified)"
                                    : "Digital literacy test (practice)",
         "zh-CN", mode == LITERACY_CERTIFIED ? "数字素养测评（正式）" : "数字素养测评（练习）",
-        "description", "en",
-        "An adaptive test of digital competence on the DigComp 2.2 framework",
+        "description", "en", "An adaptive test of digital competence on the DigComp 2.2 framework",
         "zh-CN", "基于 DigComp 2.2 框架的数字素养自适应测评");
 }
 
@@ -373,17 +372,16 @@ static json_t *item_statement(const struct literacy_test *t, const struct answer
         " s:{s:b, s:{s:i, s:i, s:i, s:f}, s:o, s:{s:f, s:f}},"
         " s:{s:s, s:s, s:{s:o}, s:{s:[s], s:s, s:I}}, s:s}",
         "id", id, "actor", xapi_user_agent(t->student_login, t->student_name), "verb",
-        verb("http://adlnet.gov/expapi/verbs/answered", "answered", "作答"), "object",
-        "objectType", "Activity", "id", activity, "definition", "type",
+        verb("http://adlnet.gov/expapi/verbs/answered", "answered", "作答"), "object", "objectType",
+        "Activity", "id", activity, "definition", "type",
         "http://adlnet.gov/expapi/activities/cmi.interaction", "interactionType", itype, "name",
         "en", en, "zh-CN", zh, "result", "success", r->category == r->max, "score", "raw",
         r->category, "min", 0, "max", r->max, "scaled", (double)r->category / r->max, "response",
         response_text(r->answer), "extensions", LITERACY_EXT_THETA, round(r->theta * 1e6) / 1e6,
         LITERACY_EXT_SE, round(r->se * 1e6) / 1e6, "context", "registration", t->uuid, "platform",
         "CareCampus", "contextActivities", "parent", parent, "extensions", LITERACY_EXT_CFITEMS,
-        literacy_competences[r->competence].cfitem, LITERACY_EXT_MODE,
-        literacy_mode_name(t->mode), LITERACY_EXT_VERSION, (json_int_t)r->version, "timestamp",
-        r->answered_at);
+        literacy_competences[r->competence].cfitem, LITERACY_EXT_MODE, literacy_mode_name(t->mode),
+        LITERACY_EXT_VERSION, (json_int_t)r->version, "timestamp", r->answered_at);
 }
 
 /* "PT754S" between two ISO 8601 times. */
@@ -421,11 +419,10 @@ static json_t *completed_statement(const struct literacy_test *t,
         verb("http://adlnet.gov/expapi/verbs/completed", "completed", "完成"), "object",
         test_activity(t->mode), "result", "completion", 1, "score", "raw", level, "min", 1, "max",
         LITERACY_LEVELS, "scaled", (double)level / LITERACY_LEVELS, "duration", dur, "extensions",
-        LITERACY_EXT_PROFILE, profile, LITERACY_EXT_THETA,
-        round(prof->overall.theta * 1e6) / 1e6, LITERACY_EXT_SE,
-        round(prof->overall.se * 1e6) / 1e6, "context", "registration", t->uuid, "platform",
-        "CareCampus", "extensions", LITERACY_EXT_CFITEMS, items, LITERACY_EXT_LEVELS, levels,
-        LITERACY_EXT_MODE, literacy_mode_name(t->mode), LITERACY_EXT_STOP, t->stop_reason,
+        LITERACY_EXT_PROFILE, profile, LITERACY_EXT_THETA, round(prof->overall.theta * 1e6) / 1e6,
+        LITERACY_EXT_SE, round(prof->overall.se * 1e6) / 1e6, "context", "registration", t->uuid,
+        "platform", "CareCampus", "extensions", LITERACY_EXT_CFITEMS, items, LITERACY_EXT_LEVELS,
+        levels, LITERACY_EXT_MODE, literacy_mode_name(t->mode), LITERACY_EXT_STOP, t->stop_reason,
         "timestamp", t->ended_at);
 }
 
@@ -460,8 +457,8 @@ static int complete(struct store *db, int64_t institution, struct literacy_test 
         return LITERACY_ERR_NOMEM;
     }
     for (size_t i = 0; i < n; i++)
-        pr[i] = (struct literacy_profile_response){rows[i].irt, rows[i].category,
-                                                   rows[i].competence};
+        pr[i] =
+            (struct literacy_profile_response){rows[i].irt, rows[i].category, rows[i].competence};
     struct literacy_profile prof;
     literacy_profile_compute(pr, n, &t->settings, &prof);
     cc_free(pr);
@@ -472,14 +469,14 @@ static int complete(struct store *db, int64_t institution, struct literacy_test 
     char dur[32];
     duration(t->started_at, t->ended_at, dur);
     json_t *profile = literacy_profile_json(&prof);
-    json_t *result = json_pack("{s:O, s:o, s:i, s:s, s:s, s:s, s:s, s:s, s:o}", "profile", profile,
-                               "path", literacy_path(&prof, res ? res : &none), "answered", (int)n,
-                               "stop_reason", t->stop_reason, "mode", literacy_mode_name(t->mode),
-                               "started_at", t->started_at, "ended_at", t->ended_at, "duration",
-                               dur, "cuts", json_pack("[f,f,f,f,f,f,f]", t->settings.cuts[0],
-                                                      t->settings.cuts[1], t->settings.cuts[2],
-                                                      t->settings.cuts[3], t->settings.cuts[4],
-                                                      t->settings.cuts[5], t->settings.cuts[6]));
+    json_t *result =
+        json_pack("{s:O, s:o, s:i, s:s, s:s, s:s, s:s, s:s, s:o}", "profile", profile, "path",
+                  literacy_path(&prof, res ? res : &none), "answered", (int)n, "stop_reason",
+                  t->stop_reason, "mode", literacy_mode_name(t->mode), "started_at", t->started_at,
+                  "ended_at", t->ended_at, "duration", dur, "cuts",
+                  json_pack("[f,f,f,f,f,f,f]", t->settings.cuts[0], t->settings.cuts[1],
+                            t->settings.cuts[2], t->settings.cuts[3], t->settings.cuts[4],
+                            t->settings.cuts[5], t->settings.cuts[6]));
     if (!profile || !result) {
         err = LITERACY_ERR_NOMEM;
         goto done;
@@ -538,8 +535,7 @@ static int reload(struct store *db, int64_t institution, struct literacy_test *t
 static int student_only(const struct auth_user *caller, struct literacy_problem *p)
 {
     if (caller->role != AUTH_ROLE_STUDENT)
-        return literacy_problem_set(p, LITERACY_ERR_FORBIDDEN, NULL, "literacy_student_only",
-                                    NULL);
+        return literacy_problem_set(p, LITERACY_ERR_FORBIDDEN, NULL, "literacy_student_only", NULL);
     return LITERACY_OK;
 }
 
@@ -691,8 +687,7 @@ int literacy_test_get(struct store *db, const struct auth_user *caller, const ch
     int found, yes;
     memset(out, 0, sizeof(*out));
     if (!uuid || strlen(uuid) != 36 || !xapi_uuid_valid(uuid))
-        return literacy_problem_set(p, LITERACY_ERR_NOT_FOUND, "id", "literacy_test_unknown",
-                                    NULL);
+        return literacy_problem_set(p, LITERACY_ERR_NOT_FOUND, "id", "literacy_test_unknown", NULL);
     int err = find_test(db, caller->institution_id, uuid, 0, out, &found);
     if (err)
         return err;
@@ -704,8 +699,7 @@ int literacy_test_get(struct store *db, const struct auth_user *caller, const ch
         /* Someone else's test is answered as if there were none. */
         if (found)
             literacy_test_release(out);
-        return literacy_problem_set(p, LITERACY_ERR_NOT_FOUND, "id", "literacy_test_unknown",
-                                    NULL);
+        return literacy_problem_set(p, LITERACY_ERR_NOT_FOUND, "id", "literacy_test_unknown", NULL);
     }
     if (!out->finished && out->stop_reason[0]) {
         if ((err = complete(db, caller->institution_id, out)) ||
@@ -722,8 +716,8 @@ static json_t *feedback_json(const struct literacy_item *it, int category)
     json_t *key = json_array();
     for (int i = 0; key && i < it->nkey; i++)
         json_array_append_new(key, json_string(it->choices[it->key[i]]));
-    return json_pack("{s:i, s:i, s:b, s:o, s:O}", "category", category, "max", it->irt.m,
-                     "correct", category == it->irt.m, "key", key, "explanation",
+    return json_pack("{s:i, s:i, s:b, s:o, s:O}", "category", category, "max", it->irt.m, "correct",
+                     category == it->irt.m, "key", key, "explanation",
                      json_object_get(it->json, "feedback"));
 }
 
@@ -771,8 +765,9 @@ static int insert_row(struct store *db, const struct literacy_test *t, int64_t i
 }
 
 /* Moves test T on after its answer: the next item (NEXT, or NULL) or the stop. */
-static int advance(struct store *db, const struct literacy_test *t, const struct literacy_item *next,
-                   enum literacy_stop stop, const char *now, double theta, double se)
+static int advance(struct store *db, const struct literacy_test *t,
+                   const struct literacy_item *next, enum literacy_stop stop, const char *now,
+                   double theta, double se)
 {
     char *snap_text = NULL;
     if (next) {
@@ -841,8 +836,7 @@ int literacy_test_answer(struct store *db, const struct auth_user *caller, const
     if ((err = student_only(caller, p)))
         return err;
     if (!uuid || strlen(uuid) != 36 || !xapi_uuid_valid(uuid))
-        return literacy_problem_set(p, LITERACY_ERR_NOT_FOUND, "id", "literacy_test_unknown",
-                                    NULL);
+        return literacy_problem_set(p, LITERACY_ERR_NOT_FOUND, "id", "literacy_test_unknown", NULL);
     if ((err = engine_load(db, caller->institution_id, &e)))
         return err;
     if (store_begin(db)) {
@@ -891,7 +885,8 @@ int literacy_test_answer(struct store *db, const struct auth_user *caller, const
         *feedback = feedback_json(&it, category);
     err = reload(db, caller->institution_id, out);
     if (!err && stop != LITERACY_CONTINUE) {
-        /* The statements are written outside the answer's transaction (xapi_record holds its own). */
+        /* The statements are written outside the answer's transaction (xapi_record holds its own).
+         */
         if ((err = complete(db, caller->institution_id, out)))
             LOG_ERROR("literacy: test %lld stopped but could not be finished; it will be on its "
                       "next reading",
@@ -922,8 +917,7 @@ int literacy_test_finish(struct store *db, const struct auth_user *caller, const
     if ((err = student_only(caller, p)))
         return err;
     if (!uuid || strlen(uuid) != 36 || !xapi_uuid_valid(uuid))
-        return literacy_problem_set(p, LITERACY_ERR_NOT_FOUND, "id", "literacy_test_unknown",
-                                    NULL);
+        return literacy_problem_set(p, LITERACY_ERR_NOT_FOUND, "id", "literacy_test_unknown", NULL);
     if (store_begin(db))
         return LITERACY_ERR_STORE;
     if ((err = find_test(db, caller->institution_id, uuid, caller->id, out, &found)))
@@ -933,14 +927,14 @@ int literacy_test_finish(struct store *db, const struct auth_user *caller, const
         goto fail;
     }
     if (out->finished) {
-        err = literacy_problem_set(p, LITERACY_ERR_CONFLICT, NULL, "literacy_already_finished",
-                                   NULL);
+        err =
+            literacy_problem_set(p, LITERACY_ERR_CONFLICT, NULL, "literacy_already_finished", NULL);
         goto fail;
     }
     if (!out->stop_reason[0]) {
         if (out->answered == 0) {
-            err = literacy_problem_set(p, LITERACY_ERR_INVALID, NULL, "literacy_finish_empty",
-                                       NULL);
+            err =
+                literacy_problem_set(p, LITERACY_ERR_INVALID, NULL, "literacy_finish_empty", NULL);
             goto fail;
         }
         char now[25];
@@ -1020,21 +1014,21 @@ int literacy_tests_list(struct store *db, const struct auth_user *caller,
     }
     const char *before = f->before ? f->before : "";
     struct store_stmt *st;
-    if (store_prepare(
-            db,
-            "SELECT " TEST_COLUMNS TEST_FROM " WHERE t.institution_id = ?"
-            " AND (? = 0 OR t.student_id = ?)"
-            " AND (? = 0 OR t.student_id IN (SELECT e.user_id FROM enrolments e"
-            "      WHERE e.class_id = ? AND e.institution_id = ?))"
-            " AND (? = 0 OR t.student_id IN (SELECT e.user_id FROM enrolments e"
-            "      JOIN classes c ON c.id = e.class_id WHERE c.teacher_id = ?"
-            "      AND c.institution_id = ?))"
-            " AND (? < 0 OR t.mode = ?)"
-            " AND (? < 0 OR (t.status = 'finished') = (? = 1))"
-            " AND (? = '' OR (t.started_at, t.id) < (SELECT b.started_at, b.id FROM literacy_tests b"
-            "      WHERE b.institution_id = ? AND b.uuid = ?))"
-            " ORDER BY t.started_at DESC, t.id DESC LIMIT ?",
-            &st))
+    if (store_prepare(db,
+                      "SELECT " TEST_COLUMNS TEST_FROM " WHERE t.institution_id = ?"
+                      " AND (? = 0 OR t.student_id = ?)"
+                      " AND (? = 0 OR t.student_id IN (SELECT e.user_id FROM enrolments e"
+                      "      WHERE e.class_id = ? AND e.institution_id = ?))"
+                      " AND (? = 0 OR t.student_id IN (SELECT e.user_id FROM enrolments e"
+                      "      JOIN classes c ON c.id = e.class_id WHERE c.teacher_id = ?"
+                      "      AND c.institution_id = ?))"
+                      " AND (? < 0 OR t.mode = ?)"
+                      " AND (? < 0 OR (t.status = 'finished') = (? = 1))"
+                      " AND (? = '' OR (t.started_at, t.id) < (SELECT b.started_at, b.id FROM "
+                      "literacy_tests b"
+                      "      WHERE b.institution_id = ? AND b.uuid = ?))"
+                      " ORDER BY t.started_at DESC, t.id DESC LIMIT ?",
+                      &st))
         return LITERACY_ERR_STORE;
     int i = 1;
     store_bind_int(st, i++, inst);
@@ -1098,8 +1092,8 @@ int literacy_class_check(struct store *db, const struct auth_user *caller, int64
 
 static int collect_student(void *ctx, const struct auth_user *u)
 {
-    return json_array_append_new(ctx, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)u->id,
-                                                "login", u->login, "name", u->name))
+    return json_array_append_new(ctx, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)u->id, "login",
+                                                u->login, "name", u->name))
                ? LITERACY_ERR_NOMEM
                : 0;
 }
@@ -1125,8 +1119,8 @@ static int latest_result(struct store *db, int64_t institution, int64_t student,
             err = LITERACY_ERR_NOMEM;
         else
             *out = json_pack("{s:s, s:s, s:s, s:O}", "id", store_col_text(st, 0), "mode",
-                             store_col_text(st, 1), "finished_at", store_col_text(st, 2),
-                             "profile", json_object_get(result, "profile"));
+                             store_col_text(st, 1), "finished_at", store_col_text(st, 2), "profile",
+                             json_object_get(result, "profile"));
         json_decref(result);
         if (!*out)
             err = LITERACY_ERR_NOMEM;
@@ -1160,8 +1154,8 @@ static json_t *summary_json(const struct summary *s, const struct literacy_digco
         json_array_append_new(levels, json_integer(s->levels[l]));
     double mean = s->n ? s->theta / s->n : NAN;
     json_t *o = json_pack("{s:i, s:o, s:i, s:o}", "assessed", s->n, "mean_theta",
-                          s->n ? json_real(round(mean * 10000) / 10000) : json_null(),
-                          "mean_level", s->n ? literacy_level(cuts, mean) : 0, "levels", levels);
+                          s->n ? json_real(round(mean * 10000) / 10000) : json_null(), "mean_level",
+                          s->n ? literacy_level(cuts, mean) : 0, "levels", levels);
     if (o && d) {
         json_object_set_new(o, "code", json_string(d->code));
         json_object_set_new(o, "name", json_pack("{s:s, s:s}", "en", d->en, "zh-CN", d->zh));
@@ -1205,8 +1199,7 @@ int literacy_class_profile(struct store *db, const struct auth_user *caller, int
         for (int a = 0; a < LITERACY_AREAS; a++)
             summary_add(&areas[a], json_array_get(json_object_get(prof, "areas"), (size_t)a));
         for (int k = 0; k < LITERACY_COMPETENCES; k++)
-            summary_add(&comps[k],
-                        json_array_get(json_object_get(prof, "competences"), (size_t)k));
+            summary_add(&comps[k], json_array_get(json_object_get(prof, "competences"), (size_t)k));
     }
     if (err) {
         json_decref(students);

@@ -119,8 +119,8 @@ json_t *literacy_test_item(const struct literacy_test *t);
 struct literacy_test_filter {
     int64_t student;
     int64_t class_id;
-    int mode;   /* -1 any */
-    int status; /* -1 any, 0 running, 1 finished */
+    int mode;           /* -1 any */
+    int status;         /* -1 any, 0 running, 1 finished */
     const char *before; /* the uuid of the last test of the previous page */
     int limit;          /* 1..500 */
 };
