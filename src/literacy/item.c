@@ -316,6 +316,7 @@ static int read_elements(const json_t *v, int depth, const char *base, const cha
             snprintf(arg, sizeof(arg), "%d", LITERACY_MAX_CHOICES);
             return bad(p, base, sub, "lit_screen_elements", arg);
         }
+        int self = it->nchoices;
         it->choices[it->nchoices++] = id;
         snprintf(sub, sizeof(sub), "%s.role", here);
         if (one_of(json_string_value(json_object_get(e, "role")), ROLES) < 0)
@@ -332,6 +333,7 @@ static int read_elements(const json_t *v, int depth, const char *base, const cha
         snprintf(sub, sizeof(sub), "%s.children", here);
         if (children && (err = read_elements(children, depth + 1, base, sub, it, p)))
             return err;
+        it->nav[self] = children != NULL;
     }
     return LITERACY_OK;
 }
@@ -379,6 +381,8 @@ static int read_key(const json_t *v, const char *base, struct literacy_item *it,
             return bad(p, base, "key", "lit_key_unknown", id);
         if (seen[k]++)
             return bad(p, base, "key", "lit_key_twice", id);
+        if (it->nav[k])
+            return bad(p, base, "key", "lit_key_navigation", id);
         it->key[it->nkey++] = (unsigned char)k;
     }
     if (it->type == LITERACY_SINGLE && n != 1)
@@ -561,7 +565,7 @@ int literacy_answer_read(const struct literacy_item *it, const json_t *answer,
             return literacy_problem_set(p, LITERACY_ERR_INVALID, "answer", "literacy_answer_shape",
                                         NULL);
         int k = choice_index(it, id);
-        if (k < 0) {
+        if (k < 0 || it->nav[k]) {
             char arg[40];
             snprintf(arg, sizeof(arg), "\"%.32s\"", id);
             return literacy_problem_set(p, LITERACY_ERR_INVALID, "answer",

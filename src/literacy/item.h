@@ -84,7 +84,7 @@ enum literacy_type {
 #define LITERACY_MAX_OPTIONS  10
 #define LITERACY_MAX_CHOICES  64 /* options, or the elements of a screen (all levels) */
 #define LITERACY_MAX_SCREEN   30 /* elements on one level of a screen */
-#define LITERACY_SCREEN_DEPTH 4  /* levels of sub-screens */
+#define LITERACY_SCREEN_DEPTH 6  /* levels of sub-screens */
 #define LITERACY_VERSION_MAX  1000000
 #define LITERACY_STEM_MAX     2000 /* characters */
 #define LITERACY_OPTION_MAX   500
@@ -116,6 +116,7 @@ struct literacy_item {
     struct literacy_irt irt_item; /* the parameters the item was written with */
     int nchoices;                 /* options, or screen elements in depth-first order */
     const char *choices[LITERACY_MAX_CHOICES];
+    unsigned char nav[LITERACY_MAX_CHOICES]; /* a screen element with children: it navigates */
     int nkey;
     unsigned char key[LITERACY_MAX_CHOICES]; /* choice indices (ordering: in the right order) */
     struct literacy_text stem, feedback;
@@ -157,8 +158,9 @@ struct literacy_answer {
 
 /*
  * Reads ANSWER (a JSON array of option or element ids) for IT: the right
- * shape for the item's type, only its ids, none twice; an ordering answer
- * lists every option once. On LITERACY_ERR_INVALID, P says why.
+ * shape for the item's type, only its ids (of a screen, only elements that
+ * can be selected: those without children, which navigate), none twice; an
+ * ordering answer lists every option once. On LITERACY_ERR_INVALID, P says why.
  */
 int literacy_answer_read(const struct literacy_item *it, const json_t *answer,
                          struct literacy_answer *out, struct literacy_problem *p)

@@ -75,6 +75,10 @@ static const struct i18n_message messages[] = {
     {"lit_key",
      {"must be a list of the ids of the right options (or screen elements)",
       "须为正确选项（或界面元素）编号的列表"}},
+    /* %s: the element id. */
+    {"lit_key_navigation",
+     {"names %s, an element with children: it opens a sub-screen and cannot be selected",
+      "列出的 %s 带有子元素：它用于打开子界面，不能被选为答案"}},
     {"lit_key_order",
      {"must list every option id once, in the right order", "须按正确顺序列出每个选项编号各一次"}},
     {"lit_key_single",
