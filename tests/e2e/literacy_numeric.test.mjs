@@ -250,7 +250,7 @@ describe('bank files', () => {
       writeFileSync(join(dir, 'bad.json'), JSON.stringify(b));
       const bad = cli(['literacy', 'bank', 'validate', join(dir, 'bad.json')]);
       assert.equal(bad.status, 1);
-      assert.match(bad.stderr, /items\[2\] \(dl-1\.3-001\)\.cfitem: must be the identifier/);
+      assert.match(bad.stderr, /items\[2\] \(dl-1\.3-901\)\.cfitem: must be the identifier/);
       assert.match(bad.stderr, /is not a competence of the file's area DC\.1/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
