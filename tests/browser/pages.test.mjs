@@ -32,9 +32,9 @@ after(async () => {
 });
 
 const ROLES = {
-  admin: { login: 'admin', landing: '/users', nav: ['/users', '/classes', '/checkoffs', '/lrs/statements', '/lrs/clients', '/frameworks', '/alignments', '/profile'], pages: () => [['users', '/users'], ['classes', '/classes'], ['class', `/classes/${classId}`], ['checkoffs', '/checkoffs'], ['lrs-statements', '/lrs/statements'], ['lrs-clients', '/lrs/clients'], ['profile', '/profile']] },
-  teacher: { login: 'chen.jing', landing: '/classes', nav: ['/classes', '/checkoffs', '/lrs/statements', '/frameworks', '/profile'], pages: () => [['classes', '/classes'], ['class', `/classes/${classId}`], ['checkoffs', '/checkoffs'], ['lrs-statements', '/lrs/statements'], ['profile', '/profile']] },
-  student: { login: 'wang.fang', landing: '/profile', nav: ['/checkoffs/mine', '/frameworks', '/profile'], pages: () => [['my-checkoffs', '/checkoffs/mine'], ['profile', '/profile']] },
+  admin: { login: 'admin', landing: '/users', nav: ['/users', '/classes', '/checkoffs', '/lrs/statements', '/lrs/clients', '/frameworks', '/alignments', '/literacy/bank', '/profile'], pages: () => [['users', '/users'], ['classes', '/classes'], ['class', `/classes/${classId}`], ['checkoffs', '/checkoffs'], ['lrs-statements', '/lrs/statements'], ['lrs-clients', '/lrs/clients'], ['profile', '/profile']] },
+  teacher: { login: 'chen.jing', landing: '/classes', nav: ['/classes', '/checkoffs', '/lrs/statements', '/frameworks', '/literacy/classes', '/profile'], pages: () => [['classes', '/classes'], ['class', `/classes/${classId}`], ['checkoffs', '/checkoffs'], ['lrs-statements', '/lrs/statements'], ['profile', '/profile']] },
+  student: { login: 'wang.fang', landing: '/profile', nav: ['/literacy', '/checkoffs/mine', '/frameworks', '/profile'], pages: () => [['my-checkoffs', '/checkoffs/mine'], ['profile', '/profile']] },
 };
 
 async function check(page, name, where) {

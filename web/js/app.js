@@ -30,12 +30,18 @@ const ROUTES = [
   { re: /^\/frameworks\/items\/([0-9a-f-]{36})$/, page: 'frameworks', roles: ALL, keys: ['item'] },
   { re: /^\/frameworks\/([0-9a-f-]{36})$/, page: 'frameworks', roles: ALL, keys: ['id'] },
   { re: /^\/alignments$/, page: 'alignments', roles: ['admin'] },
+  { re: /^\/literacy$/, page: 'literacy', roles: ['student'] },
+  { re: /^\/literacy\/(test)$/, page: 'literacy', roles: ['student'], keys: ['view'] },
+  { re: /^\/literacy\/results\/([0-9a-f-]{36})$/, page: 'literacy', roles: ['admin', 'teacher', 'student'], keys: ['result'] },
+  { re: /^\/literacy\/classes$/, page: 'literacy-class', roles: ['admin', 'teacher'] },
+  { re: /^\/literacy\/classes\/(\d+)$/, page: 'literacy-class', roles: ['admin', 'teacher'], keys: ['id'] },
+  { re: /^\/literacy\/bank$/, page: 'literacy-bank', roles: ['admin'] },
 ];
 
 const NAV = {
-  admin: [['/users', 'nav.users'], ['/classes', 'nav.classes'], ['/checkoffs', 'nav.checkoffs'], ['/lrs/statements', 'nav.learning_records'], ['/lrs/clients', 'nav.lrs_clients'], ['/frameworks', 'nav.frameworks'], ['/alignments', 'nav.alignments'], ['/profile', 'nav.profile']],
-  teacher: [['/classes', 'nav.my_classes'], ['/checkoffs', 'nav.checkoffs'], ['/lrs/statements', 'nav.learning_records'], ['/frameworks', 'nav.frameworks'], ['/profile', 'nav.profile']],
-  student: [['/checkoffs/mine', 'nav.my_checkoffs'], ['/frameworks', 'nav.frameworks'], ['/profile', 'nav.profile']],
+  admin: [['/users', 'nav.users'], ['/classes', 'nav.classes'], ['/checkoffs', 'nav.checkoffs'], ['/lrs/statements', 'nav.learning_records'], ['/lrs/clients', 'nav.lrs_clients'], ['/frameworks', 'nav.frameworks'], ['/alignments', 'nav.alignments'], ['/literacy/bank', 'nav.literacy'], ['/profile', 'nav.profile']],
+  teacher: [['/classes', 'nav.my_classes'], ['/checkoffs', 'nav.checkoffs'], ['/lrs/statements', 'nav.learning_records'], ['/frameworks', 'nav.frameworks'], ['/literacy/classes', 'nav.literacy'], ['/profile', 'nav.profile']],
+  student: [['/literacy', 'nav.literacy'], ['/checkoffs/mine', 'nav.my_checkoffs'], ['/frameworks', 'nav.frameworks'], ['/profile', 'nav.profile']],
   verifier: [['/frameworks', 'nav.frameworks'], ['/profile', 'nav.profile']],
 };
 
