@@ -315,6 +315,39 @@ static int store_state(struct store *db, int64_t institution, const char *id, in
     return err;
 }
 
+/*
+ * Are A and B the same item? As json_equal, except that numbers are equal by
+ * value: 3 and 3.0 are one threshold, whichever tool wrote the file.
+ */
+static int same_json(const json_t *a, const json_t *b)
+{
+    if (json_is_number(a) && json_is_number(b))
+        return json_number_value(a) == json_number_value(b);
+    if (json_typeof(a) != json_typeof(b))
+        return 0;
+    if (json_is_array(a)) {
+        if (json_array_size(a) != json_array_size(b))
+            return 0;
+        for (size_t i = 0; i < json_array_size(a); i++)
+            if (!same_json(json_array_get(a, i), json_array_get(b, i)))
+                return 0;
+        return 1;
+    }
+    if (json_is_object(a)) {
+        const char *key;
+        json_t *v;
+        if (json_object_size(a) != json_object_size(b))
+            return 0;
+        json_object_foreach ((json_t *)a, key, v) {
+            const json_t *w = json_object_get(b, key);
+            if (!w || !same_json(v, w))
+                return 0;
+        }
+        return 1;
+    }
+    return json_equal(a, b);
+}
+
 int literacy_bank_import(struct store *db, int64_t institution, int64_t by, const char *data,
                          size_t len, int check_only, struct literacy_import *out)
 {
@@ -354,7 +387,7 @@ int literacy_bank_import(struct store *db, int64_t institution, int64_t by, cons
         if (!old) {
             kind[i] = 1;
             out->added++;
-        } else if (json_equal(old->json, it->json)) {
+        } else if (same_json(old->json, it->json)) {
             out->unchanged++;
         } else if (it->version > old->version) {
             kind[i] = 2;

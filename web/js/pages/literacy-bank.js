@@ -26,7 +26,8 @@ export async function mount(root, ctx) {
   const tabs = h('nav', { class: 'lit-tabs', 'aria-label': L('literacy.bank.views') },
     TABS.map((t) => h('a', { href: t === 'items' ? '/literacy/bank' : `/literacy/bank?tab=${t}`, 'aria-current': t === tab ? 'page' : null, dataset: { tab: t } }, L(`literacy.bank.tab_${t}`))));
   const body = h('div', { class: 'lit-body' });
-  const importBtn = button(L('literacy.bank.import'), { onClick: () => openImport(() => ctx.navigate(location.pathname + location.search, { replace: true })), dataset: { action: 'import' } });
+  // After an import the list is read again in place (a navigation would close the report).
+  const importBtn = button(L('literacy.bank.import'), { onClick: () => openImport(() => (tab === 'items' ? items(body, ctx) : null)), dataset: { action: 'import' } });
   const exportLink = h('a', { class: 'btn btn-secondary', href: '/api/literacy/items/export', download: 'carecampus-literacy-bank.json', dataset: { action: 'export' } }, L('literacy.bank.export'));
   const classes = h('a', { class: 'btn btn-link', href: '/literacy/classes' }, L('literacy.bank.class_profiles'));
   page.append(pageHeader(L('literacy.bank.title'), { lead: L('literacy.bank.lead'), actions: [importBtn, exportLink, classes] }), tabs, body);
