@@ -37,6 +37,7 @@ test: deps
 bench: build
 	@bash bench/run.sh $(BUILD)/carecampus
 	@bash bench/lrs.sh $(BUILD)
+	@bash bench/literacy.sh $(BUILD)
 
 format:
 	@clang-format -i $(C_SOURCES)

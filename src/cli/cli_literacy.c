@@ -514,9 +514,12 @@ static int simulate(int argc, char **argv)
         return CLI_FAIL;
     }
     char worst[64] = "";
+    const struct literacy_bank *named = &b;
+    if (strcmp(bank, "bundled") == 0 && literacy_bundled(&named, NULL, 0))
+        named = &b;
     if (r.max_exposure > 0) {
-        if (b.n)
-            snprintf(worst, sizeof(worst), "%s", b.items[r.max_exposure_item].id);
+        if (named->n == pool.n)
+            snprintf(worst, sizeof(worst), "%s", named->items[r.max_exposure_item].id);
         else
             snprintf(worst, sizeof(worst), "item %zu", r.max_exposure_item + 1);
     }
