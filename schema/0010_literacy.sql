@@ -16,8 +16,9 @@ CREATE TABLE literacy_items (
 );
 
 -- A college's changes to any item of its bank: retired (not selected any more),
--- and parameters from an applied calibration (JSON as literacy_irt_json writes
--- them; NULL: the item's own), kept for the item version they were estimated on.
+-- parameters from an applied calibration (JSON as literacy_irt_json writes them;
+-- NULL: the item's own), kept for the item version they were estimated on, and
+-- the Sympson-Hetter exposure parameter tuned for the college (NULL: 1).
 CREATE TABLE literacy_item_state (
     institution_id INTEGER NOT NULL REFERENCES institutions (id),
     id             TEXT NOT NULL,
@@ -25,6 +26,7 @@ CREATE TABLE literacy_item_state (
     irt            TEXT,
     irt_version    INTEGER,
     calibration_id INTEGER,
+    exposure_k     REAL,
     updated_at     TEXT NOT NULL,
     PRIMARY KEY (institution_id, id)
 );
@@ -40,7 +42,9 @@ CREATE TABLE literacy_settings (
 -- A test. status 'active' until it ends; while active, current_item holds the
 -- item presented (its JSON with the parameters in use, so a change of the bank
 -- does not change a test under way) as number answered + 1. stop_reason is set
--- when the test stops (then current_item is NULL) and ended_at with it; the
+-- when the test stops (then current_item is NULL) and ended_at with it. passed
+-- lists the items the Sympson-Hetter lottery passed over (JSON array of ids), which
+-- the test may not present any more. The
 -- statements are written from the stored rows, so finishing again after a
 -- failure writes the same ones. result is the profile and learning path.
 CREATE TABLE literacy_tests (
@@ -55,6 +59,7 @@ CREATE TABLE literacy_tests (
     answered       INTEGER NOT NULL DEFAULT 0,
     current_item   TEXT,
     presented_at   TEXT,
+    passed         TEXT NOT NULL DEFAULT '[]',
     theta          REAL NOT NULL DEFAULT 0,
     se             REAL NOT NULL DEFAULT 1,
     stop_reason    TEXT,

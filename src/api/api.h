@@ -97,6 +97,7 @@ void api_case_item_associations(struct http_request *req);
 /* The digital-literacy test (api_literacy.c). */
 void api_literacy_settings_get(struct http_request *req);
 void api_literacy_settings_put(struct http_request *req);
+void api_literacy_exposure(struct http_request *req);
 void api_literacy_start(struct http_request *req);
 void api_literacy_list(struct http_request *req);
 void api_literacy_current(struct http_request *req);

@@ -341,7 +341,8 @@ static json_t *item_summary(const struct literacy_item *it, const struct literac
                             int64_t tests)
 {
     json_t *o = json_pack(
-        "{s:s, s:I, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:{s:s, s:s}, s:o, s:o, s:b, s:b, s:b}",
+        "{s:s, s:I, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:{s:s, s:s}, s:o, s:o, s:b, s:b, s:b,"
+        " s:o}",
         "id", it->id, "version", (json_int_t)it->version, "competence",
         literacy_competences[it->competence].code, "area", literacy_areas[it->area - 1].code,
         "level", it->level, "type", literacy_type_name(it->type), "scoring",
@@ -350,7 +351,8 @@ static json_t *item_summary(const struct literacy_item *it, const struct literac
         literacy_irt_json(&it->irt), "irt_item", literacy_irt_json(&it->irt_item), "retired",
         (it->flags & LITERACY_ITEM_RETIRED) != 0, "imported",
         (it->flags & LITERACY_ITEM_IMPORTED) != 0, "calibrated",
-        (it->flags & LITERACY_ITEM_CALIBRATED) != 0);
+        (it->flags & LITERACY_ITEM_CALIBRATED) != 0, "exposure_k",
+        it->exposure_k > 0 && it->exposure_k < 1 ? num(it->exposure_k) : json_real(1.0));
     if (o && u)
         json_object_set_new(
             o, "usage",
@@ -454,6 +456,55 @@ void api_literacy_settings_put(struct http_request *req)
         reply_literacy_error(req, err, &p);
     else
         http_reply_json(req, 200, json_pack("{s:o}", "settings", literacy_settings_json(&s)));
+}
+
+#define EXPOSURE_TESTS  2000 /* simulated tests a round, by default */
+#define EXPOSURE_ROUNDS 8
+
+void api_literacy_exposure(struct http_request *req)
+{
+    if (http_require_role_or_reply(req, ADMIN))
+        return;
+    json_t *body = http_json_body_or_reply(req);
+    if (!body)
+        return;
+    const json_t *r = json_object_get(body, "max_exposure"),
+                 *tests = json_object_get(body, "tests");
+    struct literacy_problem p = {0};
+    const char *key;
+    json_t *v;
+    int bad = !json_is_number(r);
+    json_object_foreach (body, key, v)
+        bad |= strcmp(key, "max_exposure") && strcmp(key, "tests");
+    if (tests && (!json_is_integer(tests) || json_integer_value(tests) < 100 ||
+                  json_integer_value(tests) > 20000))
+        bad = 1;
+    double target = json_number_value(r);
+    size_t n = tests ? (size_t)json_integer_value(tests) : EXPOSURE_TESTS;
+    json_decref(body);
+    if (bad) {
+        literacy_problem_set(&p, LITERACY_ERR_INVALID, "max_exposure", "literacy_exposure_body",
+                             NULL);
+        reply_literacy_error(req, LITERACY_ERR_INVALID, &p);
+        return;
+    }
+    struct literacy_exposure_report rep;
+    int err = literacy_exposure_store(req->db, req->session.user.institution_id,
+                                      req->session.user.id, target, n, EXPOSURE_ROUNDS, &rep, &p);
+    if (err) {
+        reply_literacy_error(req, err, &p);
+        return;
+    }
+    struct literacy_settings s;
+    if (literacy_settings_get(req->db, req->session.user.institution_id, &s)) {
+        http_reply_error(req, 500, "internal", "internal", NULL);
+        return;
+    }
+    http_reply_json(req, 200,
+                    json_pack("{s:{s:f, s:f, s:f, s:I, s:i, s:I}, s:o}", "report", "target",
+                              rep.target, "before", rep.before, "after", rep.after, "limited",
+                              (json_int_t)rep.limited, "rounds", rep.rounds, "tests",
+                              (json_int_t)rep.n, "settings", literacy_settings_json(&s)));
 }
 
 /* ---- The bank ---- */

@@ -70,6 +70,7 @@ const struct http_route api_routes[] = {
     /* The digital-literacy test; "current", "export" and "import" come before ":id". */
     {HTTP_GET, "/api/literacy/settings", api_literacy_settings_get, 0},
     {HTTP_PUT, "/api/literacy/settings", api_literacy_settings_put, 0},
+    {HTTP_POST, "/api/literacy/exposure", api_literacy_exposure, 0},
     {HTTP_POST, "/api/literacy/tests", api_literacy_start, 0},
     {HTTP_GET, "/api/literacy/tests", api_literacy_list, 0},
     {HTTP_GET, "/api/literacy/tests/current", api_literacy_current, 0},

@@ -21,6 +21,8 @@
 #define SCORE_MAX 1000 /* responses one score command takes */
 #define SIM_MAX   1000000
 #define CALIB_MAX 5000000 /* responses of a calibration file */
+#define SH_TESTS  2000    /* simulated tests per round of Sympson-Hetter tuning */
+#define SH_ROUNDS 8
 
 static const char CMD[] = "literacy";
 
@@ -438,6 +440,7 @@ static int simulate(int argc, char **argv)
                                             {"max", required_argument, NULL, 'h'},
                                             {"randomesque", required_argument, NULL, 'k'},
                                             {"no-spread", no_argument, NULL, 'p'},
+                                            {"max-exposure", required_argument, NULL, 'x'},
                                             {"json", no_argument, NULL, 'j'},
                                             {NULL, 0, NULL, 0}};
     struct literacy_sim_options o = {.n = 10000, .seed = 1};
@@ -487,6 +490,11 @@ static int simulate(int argc, char **argv)
         case 'p':
             o.settings.spread = 0;
             break;
+        case 'x':
+            o.settings.max_exposure = strtod(optarg, &end);
+            if (*end || !(o.settings.max_exposure >= 0.05 && o.settings.max_exposure <= 1))
+                return cli_usage_error(CMD, "--max-exposure takes a share from 0.05 to 1");
+            break;
         case 'j':
             json = 1;
             break;
@@ -505,8 +513,13 @@ static int simulate(int argc, char **argv)
         literacy_bank_release(&b);
         return CLI_FAIL;
     }
+    struct literacy_exposure_report sh = {0};
+    int err = LITERACY_OK;
+    if (o.settings.max_exposure > 0)
+        err = literacy_exposure_tune(&pool, &o.settings, SH_TESTS, SH_ROUNDS, o.seed + 1000, &sh);
     struct literacy_sim_result r;
-    int err = literacy_simulate(&pool, &o, &r, NULL);
+    if (!err)
+        err = literacy_simulate(&pool, &o, &r, NULL);
     if (err) {
         fprintf(stderr, "carecampus literacy: out of memory\n");
         literacy_pool_release(&pool);
@@ -548,9 +561,14 @@ static int simulate(int argc, char **argv)
                (unsigned long long)o.seed);
         printf("Bank: %s, %zu usable\n", label, usable);
         printf("Rule: stop at posterior SD <= %.2f after %d to %d items; randomesque %d; "
-               "competence spread %s\n\n",
+               "competence spread %s\n",
                o.settings.se_target, o.settings.min_items, o.settings.max_items,
                o.settings.randomesque, o.settings.spread ? "on" : "off");
+        if (sh.rounds)
+            printf("Sympson-Hetter: target %.2f; tuned in %d rounds of %zu simulated tests: the "
+                   "largest exposure %.3f without, %.3f with; %zu items limited\n",
+                   sh.target, sh.rounds, sh.n, sh.before, sh.after, sh.limited);
+        printf("\n");
         printf("%-16s %7s %8s %7s %8s %7s\n", "true theta", "n", "bias", "RMSE", "mean SE",
                "length");
         static const char *const names[] = {"below -2", "-2 to -1", "-1 to 0",

@@ -24,6 +24,7 @@ void literacy_settings_default(struct literacy_settings *s)
     for (int l = 0; l < LITERACY_CUTS; l++)
         s->cuts[l] = (l - 3) * 7 / 10.0; /* exactly -2.1, -1.4, … as written */
     s->competence_sd = 1.0;
+    s->max_exposure = 0;
 }
 
 static int bad_setting(struct literacy_problem *p, const char *member, const char *msg)
@@ -58,9 +59,9 @@ static int num_member(const json_t *v, const char *key, double lo, double hi, do
 int literacy_settings_read(const json_t *v, struct literacy_settings *out,
                            struct literacy_problem *p)
 {
-    static const char *const keys[] = {"se_target",   "min_items",     "max_items",
-                                       "randomesque", "spread",        "area_shares",
-                                       "cuts",        "competence_sd", NULL};
+    static const char *const keys[] = {"se_target",    "min_items",   "max_items", "randomesque",
+                                       "spread",       "area_shares", "cuts",      "competence_sd",
+                                       "max_exposure", NULL};
     struct literacy_settings s = *out;
     if (!json_is_object(v))
         return bad_setting(p, "", "literacy_settings_object");
@@ -90,6 +91,9 @@ int literacy_settings_read(const json_t *v, struct literacy_settings *out,
         s.spread = json_is_true(spread);
     if (num_member(v, "competence_sd", 0.25, 3.0, &s.competence_sd))
         return bad_setting(p, "competence_sd", "literacy_settings_competence_sd");
+    if (num_member(v, "max_exposure", 0.0, 1.0, &s.max_exposure) ||
+        (s.max_exposure > 0 && s.max_exposure < 0.05))
+        return bad_setting(p, "max_exposure", "literacy_settings_max_exposure");
     const json_t *shares = json_object_get(v, "area_shares");
     if (shares) {
         if (!json_is_object(shares))
@@ -132,10 +136,10 @@ json_t *literacy_settings_json(const struct literacy_settings *s)
         json_object_set_new(shares, literacy_areas[a].code, json_real(s->area_share[a]));
     for (int l = 0; cuts && l < LITERACY_CUTS; l++)
         json_array_append_new(cuts, json_real(s->cuts[l]));
-    return json_pack("{s:f, s:i, s:i, s:i, s:b, s:o, s:o, s:f}", "se_target", s->se_target,
+    return json_pack("{s:f, s:i, s:i, s:i, s:b, s:o, s:o, s:f, s:f}", "se_target", s->se_target,
                      "min_items", s->min_items, "max_items", s->max_items, "randomesque",
                      s->randomesque, "spread", s->spread, "area_shares", shares, "cuts", cuts,
-                     "competence_sd", s->competence_sd);
+                     "competence_sd", s->competence_sd, "max_exposure", s->max_exposure);
 }
 
 int literacy_level(const double cuts[LITERACY_CUTS], double theta)
@@ -187,6 +191,7 @@ int literacy_pool_build(const struct literacy_bank *b, struct literacy_pool *out
         out->items[i].area = (unsigned char)it->area;
         out->items[i].competence = (unsigned char)it->competence;
         out->items[i].usable = !(it->flags & LITERACY_ITEM_RETIRED);
+        out->items[i].k = it->exposure_k > 0 && it->exposure_k <= 1 ? it->exposure_k : 1.0;
     }
     return LITERACY_OK;
 }
@@ -350,12 +355,16 @@ int literacy_cat_next(struct literacy_cat *c, size_t *index)
             if (literacy_competences[k].area == area && c->comp_left[k] > 0 &&
                 c->comp_count[k] < fewest)
                 fewest = c->comp_count[k];
-    /* The k most informative, best first. */
-    size_t top[LITERACY_RANDOMESQUE_MAX];
-    double info[LITERACY_RANDOMESQUE_MAX];
+    /*
+     * The most informative candidates, best first: the k of randomesque, and
+     * with the Sympson-Hetter lottery on, more to fall back on.
+     */
+    size_t top[LITERACY_SH_CANDIDATES];
+    double info[LITERACY_SH_CANDIDATES];
     int k = s->randomesque < 1 ? 1 : s->randomesque, nk = 0;
     if (k > LITERACY_RANDOMESQUE_MAX)
         k = LITERACY_RANDOMESQUE_MAX;
+    int lottery = s->max_exposure > 0, cap = lottery ? LITERACY_SH_CANDIDATES : k;
     for (size_t i = 0; i < pool->n; i++) {
         const struct literacy_pool_item *it = &pool->items[i];
         if (it->area != area || !it->usable || c->used[i])
@@ -363,9 +372,9 @@ int literacy_cat_next(struct literacy_cat *c, size_t *index)
         if (s->spread && c->comp_count[it->competence] != fewest)
             continue;
         double v = info_at(&it->irt, c->theta);
-        if (nk == k && !(v > info[k - 1]))
+        if (nk == cap && !(v > info[cap - 1]))
             continue;
-        int j = nk < k ? nk++ : k - 1;
+        int j = nk < cap ? nk++ : cap - 1;
         while (j > 0 && info[j - 1] < v) {
             info[j] = info[j - 1];
             top[j] = top[j - 1];
@@ -374,10 +383,29 @@ int literacy_cat_next(struct literacy_cat *c, size_t *index)
         info[j] = v;
         top[j] = i;
     }
-    if (nk == 0)
-        return -1;
-    *index = top[mix(&st) % (uint64_t)nk];
-    return 0;
+    c->nrejected = 0;
+    while (nk > 0) {
+        int window = nk < k ? nk : k, j = (int)(mix(&st) % (uint64_t)window);
+        size_t i = top[j];
+        if (c->drawn)
+            c->drawn[i] = 1;
+        double chance = lottery ? pool->items[i].k : 1.0;
+        if (chance >= 1 || (double)(mix(&st) >> 11) * 0x1.0p-53 < chance) {
+            *index = i;
+            return 0;
+        }
+        /* Passed over: not given now, nor later in this test. */
+        c->rejected[c->nrejected++] = i;
+        literacy_cat_mark(c, i);
+        memmove(&top[j], &top[j + 1], (size_t)(nk - j - 1) * sizeof(*top));
+        nk--;
+    }
+    if (c->nrejected) {
+        /* Every candidate lost its lottery (rare): the last one is given after all. */
+        *index = c->rejected[--c->nrejected];
+        return 0;
+    }
+    return -1;
 }
 
 /* ---- The generator ---- */
@@ -457,6 +485,7 @@ int literacy_pool_synthetic(struct literacy_pool *out, size_t n, uint64_t seed)
         it->area = (unsigned char)area;
         it->competence = (unsigned char)comps[(i / LITERACY_AREAS) % (size_t)nc];
         it->usable = 1;
+        it->k = 1.0;
         int level = 1 + (int)(literacy_rng_next(&r) % 8);
         double b = (level - 4.5) * 0.7 + 0.3 * literacy_rng_normal(&r);
         it->irt.a = 0.6 + 1.6 * literacy_rng_uniform(&r);
@@ -476,6 +505,26 @@ int literacy_pool_synthetic(struct literacy_pool *out, size_t n, uint64_t seed)
 }
 
 /* ---- Simulation ---- */
+
+/*
+ * One simulated test-taker of ability TRUTH through the test C (reset with
+ * its seed): counts every item given in SEEN. Returns why it stopped.
+ */
+static enum literacy_stop one_test(struct literacy_cat *c, struct literacy_rng *rng, double truth,
+                                   size_t *seen)
+{
+    const struct literacy_pool *pool = c->pool;
+    enum literacy_stop stop = literacy_cat_stop(c);
+    while (stop == LITERACY_CONTINUE) {
+        size_t i;
+        if (literacy_cat_next(c, &i))
+            return LITERACY_STOP_EXHAUSTED;
+        seen[i]++;
+        literacy_cat_answer(c, i, NULL, literacy_rng_response(rng, &pool->items[i].irt, truth));
+        stop = literacy_cat_stop(c);
+    }
+    return stop;
+}
 
 int literacy_simulate(const struct literacy_pool *pool, const struct literacy_sim_options *o,
                       struct literacy_sim_result *out, size_t *exposure)
@@ -504,19 +553,8 @@ int literacy_simulate(const struct literacy_pool *pool, const struct literacy_si
     for (size_t j = 0; j < o->n; j++) {
         double truth = literacy_rng_normal(&rng);
         cat_reset(&c, literacy_rng_next(&rng));
-        enum literacy_stop stop = literacy_cat_stop(&c);
         uint64_t t0 = time_mono_ns();
-        while (stop == LITERACY_CONTINUE) {
-            size_t i;
-            if (literacy_cat_next(&c, &i)) {
-                stop = LITERACY_STOP_EXHAUSTED;
-                break;
-            }
-            seen[i]++;
-            int k = literacy_rng_response(&rng, &pool->items[i].irt, truth);
-            literacy_cat_answer(&c, i, NULL, k);
-            stop = literacy_cat_stop(&c);
-        }
+        enum literacy_stop stop = one_test(&c, &rng, truth, seen);
         ns += time_mono_ns() - t0;
         answers += (size_t)c.n;
         out->stops[stop]++;
@@ -582,4 +620,70 @@ int literacy_simulate(const struct literacy_pool *pool, const struct literacy_si
     literacy_cat_release(&c);
     cc_free(seen);
     return LITERACY_OK;
+}
+
+int literacy_exposure_tune(struct literacy_pool *pool, const struct literacy_settings *s, size_t n,
+                           int rounds, uint64_t seed, struct literacy_exposure_report *out)
+{
+    struct literacy_cat c;
+    struct literacy_rng rng;
+    double r = s->max_exposure;
+    memset(out, 0, sizeof(*out));
+    out->target = r;
+    out->rounds = rounds;
+    out->n = n;
+    if (!(r > 0) || n == 0)
+        return LITERACY_ERR_INVALID;
+    size_t *seen = cc_calloc(pool->n ? pool->n : 1, sizeof(*seen));
+    size_t *drawn_tests = cc_calloc(pool->n ? pool->n : 1, sizeof(*drawn_tests));
+    unsigned char *drawn = cc_calloc(pool->n ? pool->n : 1, 1);
+    int err = seen && drawn_tests && drawn ? literacy_cat_init(&c, pool, s, 0) : LITERACY_ERR_NOMEM;
+    if (err)
+        goto done;
+    c.drawn = drawn;
+    for (size_t i = 0; i < pool->n; i++)
+        pool->items[i].k = 1.0;
+    for (int round = 0; round <= rounds; round++) {
+        memset(seen, 0, pool->n * sizeof(*seen));
+        memset(drawn_tests, 0, pool->n * sizeof(*drawn_tests));
+        literacy_rng_seed(&rng, seed + (uint64_t)round);
+        for (size_t j = 0; j < n; j++) {
+            double truth = literacy_rng_normal(&rng);
+            cat_reset(&c, literacy_rng_next(&rng));
+            memset(drawn, 0, pool->n);
+            one_test(&c, &rng, truth, seen);
+            for (size_t i = 0; i < pool->n; i++)
+                drawn_tests[i] += drawn[i];
+        }
+        double most = 0;
+        for (size_t i = 0; i < pool->n; i++)
+            if ((double)seen[i] / n > most)
+                most = (double)seen[i] / n;
+        if (round == 0)
+            out->before = most;
+        if (round == rounds) {
+            out->after = most;
+            break;
+        }
+        /*
+         * P(A) = P(S) k: a parameter of r / P(S) gives the item r at most. An
+         * item's P(S) rises as the items above it are limited, so a
+         * parameter only ever goes down (r / P(S) at the largest P(S) seen):
+         * the rounds then settle at or below the target instead of swinging
+         * around it.
+         */
+        for (size_t i = 0; i < pool->n; i++) {
+            double ps = (double)drawn_tests[i] / n;
+            if (ps > r && r / ps < pool->items[i].k)
+                pool->items[i].k = r / ps;
+        }
+    }
+    for (size_t i = 0; i < pool->n; i++)
+        out->limited += pool->items[i].k < 1.0;
+    literacy_cat_release(&c);
+done:
+    cc_free(seen);
+    cc_free(drawn_tests);
+    cc_free(drawn);
+    return err;
 }

@@ -36,6 +36,8 @@
 #define LITERACY_CUTS            (LITERACY_LEVELS - 1)
 #define LITERACY_MAX_TEST        100 /* the longest test the settings allow */
 #define LITERACY_RANDOMESQUE_MAX 20
+#define LITERACY_SH_CANDIDATES                                                                     \
+    36 /* the most informative items the Sympson-Hetter lottery may try */
 
 struct literacy_settings {
     double se_target; /* stop when the posterior SD is at most this */
@@ -45,13 +47,14 @@ struct literacy_settings {
     double area_share[LITERACY_AREAS]; /* target shares (normalised to sum 1) */
     double cuts[LITERACY_CUTS];        /* theta from which levels 2..8 start, ascending */
     double competence_sd; /* prior SD of an area's or competence's theta around the overall */
+    double max_exposure;  /* Sympson-Hetter target exposure rate; 0: no lottery */
 };
 
 /*
  * The defaults: se_target 0.30, 10 to 40 items, randomesque 4, spread on,
  * equal shares, cuts (L - 5) * 0.7 for levels L = 2..8 (-2.1 … 2.1: the
  * midpoints between the difficulties (L - 4.5) * 0.7 of the contract's
- * typical level-L items), competence_sd 1.0.
+ * typical level-L items), competence_sd 1.0, max_exposure 0 (off).
  */
 void literacy_settings_default(struct literacy_settings *s);
 
@@ -78,6 +81,7 @@ struct literacy_pool_item {
     unsigned char area;       /* 1..5 */
     unsigned char competence; /* index in literacy_competences */
     unsigned char usable;     /* not retired */
+    double k;                 /* Sympson-Hetter: the chance the item is given when drawn */
 };
 
 struct literacy_pool {
@@ -124,6 +128,10 @@ struct literacy_cat {
     int area_left[LITERACY_AREAS + 1];  /* usable unused items per area */
     int comp_count[LITERACY_COMPETENCES];
     int comp_left[LITERACY_COMPETENCES];
+    /* The items the last literacy_cat_next passed over (Sympson-Hetter), now used. */
+    size_t rejected[LITERACY_SH_CANDIDATES];
+    int nrejected;
+    unsigned char *drawn; /* when set (pool->n flags): every item drawn, given or not */
 };
 
 /* Starts a test on POOL with SETTINGS (both must outlive C) and SEED, theta at the prior N(0, 1).
@@ -152,8 +160,35 @@ void literacy_cat_answer_other(struct literacy_cat *c, int area, int competence,
 /* Whether the test stops now, and why. */
 enum literacy_stop literacy_cat_stop(const struct literacy_cat *c);
 
-/* Picks the next item into *INDEX; -1 when none is left. */
+/*
+ * Picks the next item into *INDEX; -1 when none is left. The items the
+ * Sympson-Hetter lottery passed over are in C->rejected (marked used): a
+ * stored test must remember them to replay the same choices.
+ */
 int literacy_cat_next(struct literacy_cat *c, size_t *index);
+
+/* How a tuning of the exposure parameters went. */
+struct literacy_exposure_report {
+    double target;
+    double before, after; /* the largest exposure rate without the lottery, and with it */
+    size_t limited;       /* items whose parameter is below 1 */
+    int rounds;
+    size_t n; /* simulated test-takers per round */
+};
+
+/*
+ * Sympson-Hetter (1985) by simulation: sets every POOL item's k so that, in
+ * simulated tests under settings S (with S->max_exposure > 0 the target r),
+ * no item is given to more than about r of the test-takers. Starting from
+ * k = 1, each of ROUNDS rounds simulates N test-takers (theta from N(0, 1),
+ * seeded from SEED) and lowers k_i to r / P(S_i) for the items drawn for
+ * more than r of them (P(S_i): the share of tests in which item i was
+ * drawn); a parameter never rises again, so the rounds settle at or below
+ * the target. A last round measures the result.
+ */
+int literacy_exposure_tune(struct literacy_pool *pool, const struct literacy_settings *s, size_t n,
+                           int rounds, uint64_t seed, struct literacy_exposure_report *out)
+    __attribute__((warn_unused_result));
 
 /* ---- Simulation ---- */
 

@@ -122,6 +122,7 @@ struct literacy_item {
     struct literacy_text stem, feedback;
     json_t *json; /* the item as written (borrowed from whoever read it) */
     unsigned flags;
+    double exposure_k; /* the college's Sympson-Hetter parameter (0: none, as 1) */
 };
 
 /*

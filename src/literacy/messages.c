@@ -211,6 +211,11 @@ static const struct i18n_message messages[] = {
       "此次校准运行后，题目 %s 已被修改，结果已不再适用于当前题库。请重新运行校准。"}},
     {"literacy_calibration_unknown",
      {"There is no calibration run with this number.", "没有此编号的校准记录。"}},
+    {"literacy_exposure_body",
+     {"The body must be {\"max_exposure\": 0 (off) or 0.05 to 1, \"tests\": 100 to 20000 "
+      "simulated tests a round (optional)}.",
+      "请求内容须为 {\"max_exposure\": 0（关闭）或 0.05 到 1, \"tests\": 每轮模拟测评场次 100 到 "
+      "20000（可选）}。"}},
     {"literacy_finish_empty",
      {"Answer at least one question before you finish.", "请至少回答一道题后再结束测评。"}},
     {"literacy_finished",
@@ -249,6 +254,9 @@ static const struct i18n_message messages[] = {
     {"literacy_settings_items",
      {"min_items and max_items must be whole numbers from 1 to 100, min_items at most max_items.",
       "min_items 和 max_items 须为 1 到 100 的整数，且 min_items 不大于 max_items。"}},
+    {"literacy_settings_max_exposure",
+     {"max_exposure must be 0 (off) or a share from 0.05 to 1.",
+      "max_exposure 须为 0（关闭）或 0.05 到 1 之间的比例。"}},
     {"literacy_settings_object", {"The settings must be a JSON object.", "设置须为 JSON 对象。"}},
     {"literacy_settings_randomesque",
      {"randomesque must be a whole number from 1 to 20.", "randomesque 须为 1 到 20 的整数。"}},

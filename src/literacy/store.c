@@ -84,7 +84,7 @@ static int apply_state(struct store *db, int64_t institution, struct literacy_ba
 {
     struct store_stmt *st;
     if (store_prepare(db,
-                      "SELECT id, retired, irt, irt_version FROM literacy_item_state"
+                      "SELECT id, retired, irt, irt_version, exposure_k FROM literacy_item_state"
                       " WHERE institution_id = ?",
                       &st))
         return LITERACY_ERR_STORE;
@@ -97,6 +97,8 @@ static int apply_state(struct store *db, int64_t institution, struct literacy_ba
             continue;
         if (store_col_int(st, 1))
             it->flags |= LITERACY_ITEM_RETIRED;
+        if (!store_col_is_null(st, 4))
+            it->exposure_k = strtod(store_col_text(st, 4), NULL);
         if (store_col_is_null(st, 2) || store_col_int(st, 3) != it->version)
             continue;
         json_t *v = json_loads(store_col_text(st, 2), 0, NULL);
@@ -489,6 +491,85 @@ int literacy_item_retire(struct store *db, int64_t institution, const char *id, 
     char now[25];
     now_ms(now);
     err = store_state(db, institution, it->id, retired ? 1 : 0, NULL, it->version, 0, now);
+    literacy_bank_release(&b);
+    return err;
+}
+
+/* ---- Exposure control ---- */
+
+int literacy_exposure_store(struct store *db, int64_t institution, int64_t by, double max_exposure,
+                            size_t n, int rounds, struct literacy_exposure_report *out,
+                            struct literacy_problem *p)
+{
+    struct literacy_settings s;
+    struct literacy_bank b;
+    struct literacy_pool pool = {0};
+    memset(out, 0, sizeof(*out));
+    if (!(max_exposure == 0 || (max_exposure >= 0.05 && max_exposure <= 1)))
+        return literacy_problem_set(p, LITERACY_ERR_INVALID, "max_exposure",
+                                    "literacy_settings_max_exposure", NULL);
+    int err = literacy_settings_get(db, institution, &s);
+    if (err || (err = literacy_bank_load(db, institution, &b)))
+        return err;
+    s.max_exposure = max_exposure;
+    if (max_exposure > 0 && (!(err = literacy_pool_build(&b, &pool))))
+        err = literacy_exposure_tune(&pool, &s, n, rounds, 0x5eed0000ULL + (uint64_t)institution,
+                                     out);
+    json_t *sj = err ? NULL : literacy_settings_json(&s);
+    char *settings = sj ? json_dumps(sj, JSON_COMPACT) : NULL, now[25];
+    json_decref(sj);
+    if (!err && !settings)
+        err = LITERACY_ERR_NOMEM;
+    if (err || store_begin(db)) {
+        err = err ? err : LITERACY_ERR_STORE;
+        goto done;
+    }
+    now_ms(now);
+    struct store_stmt *st;
+    for (size_t i = 0; !err && i < b.n; i++) {
+        if (store_prepare(db,
+                          "INSERT INTO literacy_item_state (institution_id, id, retired,"
+                          " exposure_k, updated_at) VALUES (?, ?, 0, ?, ?)"
+                          " ON CONFLICT (institution_id, id) DO UPDATE SET"
+                          " exposure_k = excluded.exposure_k, updated_at = excluded.updated_at",
+                          &st)) {
+            err = LITERACY_ERR_STORE;
+            break;
+        }
+        char k[32];
+        double v = pool.items ? pool.items[i].k : 1.0;
+        snprintf(k, sizeof(k), "%.17g", v);
+        store_bind_int(st, 1, institution);
+        store_bind_text(st, 2, b.items[i].id);
+        store_bind_text(st, 3, v < 1.0 ? k : NULL);
+        store_bind_text(st, 4, now);
+        if (store_step(st))
+            err = LITERACY_ERR_STORE;
+        store_finish(st);
+    }
+    if (!err && store_prepare(db,
+                              "INSERT INTO literacy_settings (institution_id, settings, updated_at,"
+                              " updated_by) VALUES (?, ?, ?, ?) ON CONFLICT (institution_id) DO"
+                              " UPDATE SET settings = excluded.settings,"
+                              " updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+                              &st))
+        err = LITERACY_ERR_STORE;
+    else if (!err) {
+        store_bind_int(st, 1, institution);
+        store_bind_text(st, 2, settings);
+        store_bind_text(st, 3, now);
+        bind_user(st, 4, by);
+        if (store_step(st))
+            err = LITERACY_ERR_STORE;
+        store_finish(st);
+    }
+    if (err)
+        store_rollback(db);
+    else if (store_commit(db))
+        err = LITERACY_ERR_STORE;
+done:
+    free(settings);
+    literacy_pool_release(&pool);
     literacy_bank_release(&b);
     return err;
 }

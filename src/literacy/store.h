@@ -71,6 +71,17 @@ json_t *literacy_bank_export(const struct literacy_bank *b);
 int literacy_item_retire(struct store *db, int64_t institution, const char *id, int retired,
                          struct literacy_problem *p) __attribute__((warn_unused_result));
 
+/*
+ * Tunes the Sympson-Hetter exposure parameters of the college's bank for the
+ * target MAX_EXPOSURE (0.05 to 1; 0 turns the lottery off) by simulating N
+ * tests a round for ROUNDS rounds under the college's settings
+ * (literacy_exposure_tune), and stores them with the target in the
+ * settings. Tests under way keep what they started with.
+ */
+int literacy_exposure_store(struct store *db, int64_t institution, int64_t by, double max_exposure,
+                            size_t n, int rounds, struct literacy_exposure_report *out,
+                            struct literacy_problem *p) __attribute__((warn_unused_result));
+
 /* How an item was used in the college's tests. */
 struct literacy_usage {
     int64_t administered; /* answers */

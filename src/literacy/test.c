@@ -38,7 +38,8 @@ void literacy_test_release(struct literacy_test *t)
 {
     json_decref(t->current);
     json_decref(t->result);
-    t->current = t->result = NULL;
+    json_decref(t->passed);
+    t->current = t->result = t->passed = NULL;
 }
 
 static void now_ms(char out[25])
@@ -52,7 +53,7 @@ static void now_ms(char out[25])
     "t.id, t.uuid, t.student_id, u.login, u.name, t.mode, t.status, t.seed, t.settings,"           \
     " t.answered, t.current_item, COALESCE(t.presented_at, ''), t.theta, t.se,"                    \
     " COALESCE(t.stop_reason, ''), COALESCE(t.ended_at, ''), t.result, t.started_at,"              \
-    " COALESCE(t.finished_at, '')"
+    " COALESCE(t.finished_at, ''), t.passed"
 #define TEST_FROM " FROM literacy_tests t JOIN users u ON u.id = t.student_id"
 
 static int read_test(struct store_stmt *st, struct literacy_test *t)
@@ -82,6 +83,8 @@ static int read_test(struct store_stmt *st, struct literacy_test *t)
         bad = 1;
     snprintf(t->started_at, sizeof(t->started_at), "%s", store_col_text(st, 17));
     snprintf(t->finished_at, sizeof(t->finished_at), "%s", store_col_text(st, 18));
+    if (!(t->passed = json_loads(store_col_text(st, 19), 0, NULL)) || !json_is_array(t->passed))
+        bad = 1;
     if (bad) {
         literacy_test_release(t);
         return LITERACY_ERR_NOMEM;
@@ -306,7 +309,27 @@ static int engine_replay(struct engine *e, const struct literacy_test *t,
             literacy_cat_answer_other(&e->cat, literacy_competences[rows[i].competence].area,
                                       rows[i].competence, &rows[i].irt, rows[i].category);
     }
+    /* The items the lottery passed over stay out of this test. */
+    size_t j;
+    json_t *id;
+    json_array_foreach (t->passed, j, id) {
+        const struct literacy_item *it = literacy_bank_find(&e->bank, json_string_value(id));
+        if (it)
+            literacy_cat_mark(&e->cat, (size_t)(it - e->bank.items));
+    }
     return LITERACY_OK;
+}
+
+/* The passed-over list of a test (PASSED, or none) with the items the engine's last choice passed
+ * over. */
+static char *passed_with(const json_t *passed, const struct engine *e)
+{
+    json_t *list = passed ? json_copy((json_t *)passed) : json_array();
+    for (int i = 0; list && i < e->cat.nrejected; i++)
+        json_array_append_new(list, json_string(e->bank.items[e->cat.rejected[i]].id));
+    char *text = list ? json_dumps(list, JSON_COMPACT) : NULL;
+    json_decref(list);
+    return text;
 }
 
 /* ---- Statements ---- */
@@ -597,6 +620,7 @@ int literacy_test_start(struct store *db, const struct auth_user *caller, enum l
     json_t *snap = snapshot_new(&e.bank.items[first]), *sj = literacy_settings_json(&settings);
     char *snap_text = snap ? json_dumps(snap, JSON_COMPACT) : NULL;
     char *settings_text = sj ? json_dumps(sj, JSON_COMPACT) : NULL;
+    char *passed = passed_with(NULL, &e);
     json_decref(snap);
     json_decref(sj);
     char uuid[37], now[25];
@@ -604,12 +628,13 @@ int literacy_test_start(struct store *db, const struct auth_user *caller, enum l
     now_ms(now);
     struct store_stmt *st;
     err = LITERACY_ERR_NOMEM;
-    if (snap_text && settings_text) {
+    if (snap_text && settings_text && passed) {
         err = LITERACY_ERR_STORE;
         if (!store_prepare(db,
                            "INSERT INTO literacy_tests (institution_id, uuid, student_id, mode,"
                            " status, seed, settings, answered, current_item, presented_at, theta,"
-                           " se, started_at) VALUES (?, ?, ?, ?, 'active', ?, ?, 0, ?, ?, ?, ?, ?)",
+                           " se, started_at, passed)"
+                           " VALUES (?, ?, ?, ?, 'active', ?, ?, 0, ?, ?, ?, ?, ?, ?)",
                            &st)) {
             store_bind_int(st, 1, caller->institution_id);
             store_bind_text(st, 2, uuid);
@@ -622,6 +647,7 @@ int literacy_test_start(struct store *db, const struct auth_user *caller, enum l
             bind_real(st, 9, e.cat.theta);
             bind_real(st, 10, e.cat.sd);
             store_bind_text(st, 11, now);
+            store_bind_text(st, 12, passed);
             int rc = store_step(st);
             store_finish(st);
             if (rc == STORE_OK)
@@ -632,6 +658,7 @@ int literacy_test_start(struct store *db, const struct auth_user *caller, enum l
     }
     free(snap_text);
     free(settings_text);
+    free(passed);
     if (err == LITERACY_ERR_CONFLICT) {
         /* The one that won is the test: resume it (or say it is of the other mode). */
         engine_release(&e);
@@ -766,8 +793,8 @@ static int insert_row(struct store *db, const struct literacy_test *t, int64_t i
 
 /* Moves test T on after its answer: the next item (NEXT, or NULL) or the stop. */
 static int advance(struct store *db, const struct literacy_test *t,
-                   const struct literacy_item *next, enum literacy_stop stop, const char *now,
-                   double theta, double se)
+                   const struct literacy_item *next, const char *passed, enum literacy_stop stop,
+                   const char *now, double theta, double se)
 {
     char *snap_text = NULL;
     if (next) {
@@ -781,8 +808,8 @@ static int advance(struct store *db, const struct literacy_test *t,
     int err = LITERACY_ERR_STORE;
     if (!store_prepare(db,
                        "UPDATE literacy_tests SET answered = answered + 1, current_item = ?,"
-                       " presented_at = ?, theta = ?, se = ?, stop_reason = ?, ended_at = ?"
-                       " WHERE id = ? AND answered = ? AND status = 'active'"
+                       " presented_at = ?, theta = ?, se = ?, stop_reason = ?, ended_at = ?,"
+                       " passed = ? WHERE id = ? AND answered = ? AND status = 'active'"
                        " AND stop_reason IS NULL",
                        &st)) {
         store_bind_text(st, 1, snap_text);
@@ -791,8 +818,9 @@ static int advance(struct store *db, const struct literacy_test *t,
         bind_real(st, 4, se);
         store_bind_text(st, 5, next ? NULL : literacy_stop_name(stop));
         store_bind_text(st, 6, next ? NULL : now);
-        store_bind_int(st, 7, t->id);
-        store_bind_int(st, 8, t->answered);
+        store_bind_text(st, 7, passed);
+        store_bind_int(st, 8, t->id);
+        store_bind_int(st, 9, t->answered);
         if (store_step(st) == STORE_OK)
             err = store_changes(db) == 1 ? LITERACY_OK : LITERACY_ERR_CONFLICT;
         store_finish(st);
@@ -863,6 +891,7 @@ int literacy_test_answer(struct store *db, const struct auth_user *caller, const
         literacy_cat_answer_other(&e.cat, it.area, it.competence, &it.irt, category);
     enum literacy_stop stop = literacy_cat_stop(&e.cat);
     size_t next_index = 0;
+    e.cat.nrejected = 0;
     if (stop == LITERACY_CONTINUE && literacy_cat_next(&e.cat, &next_index))
         stop = LITERACY_STOP_EXHAUSTED;
     char now[25];
@@ -872,9 +901,13 @@ int literacy_test_answer(struct store *db, const struct auth_user *caller, const
                                   e.cat.theta, e.cat.sd)
                      : LITERACY_ERR_NOMEM;
     json_decref(answer_ids);
+    char *passed = err ? NULL : passed_with(out->passed, &e);
+    if (!err && !passed)
+        err = LITERACY_ERR_NOMEM;
     if (!err)
-        err = advance(db, out, stop == LITERACY_CONTINUE ? &e.bank.items[next_index] : NULL, stop,
-                      now, e.cat.theta, e.cat.sd);
+        err = advance(db, out, stop == LITERACY_CONTINUE ? &e.bank.items[next_index] : NULL, passed,
+                      stop, now, e.cat.theta, e.cat.sd);
+    free(passed);
     if (err == LITERACY_ERR_CONFLICT)
         literacy_problem_set(p, err, "seq", "literacy_answer_race", NULL);
     if (err || store_commit(db)) {

@@ -63,6 +63,7 @@ struct literacy_test {
     uint64_t seed;
     struct literacy_settings settings;
     json_t *current; /* {"item": {...}, "irt": {...}} presented as answered + 1, or NULL */
+    json_t *passed;  /* ids the Sympson-Hetter lottery passed over in this test */
     char presented_at[25];
     json_t *result; /* the result once finished, or NULL */
 };

@@ -302,6 +302,14 @@ for (const lang of LANGS) {
       await page.fill('input[name="max_items"]', '12');
       await page.click('[data-action="save-settings"]');
       await page.locator('.toast').first().waitFor();
+      // Exposure control: a target out of range is refused at its field; 0 turns it off.
+      await page.fill('input[name="max_exposure"]', '0.01');
+      await page.click('[data-action="tune-exposure"]');
+      await page.locator('.lit-exposure .error-summary:not([hidden])').waitFor();
+      await page.fill('input[name="max_exposure"]', '0');
+      await page.click('[data-action="tune-exposure"]');
+      await page.locator('[data-role="exposure-done"]').waitFor();
+      assert.equal((await admin.get('/api/literacy/settings')).json.settings.max_exposure, 0);
       await check(page, `literacy-bank-settings-${lang}-1366`, `settings ${lang}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -235,6 +235,27 @@ describe('settings', () => {
     assert.equal(p.json.settings.max_items, 12);
     assert.equal(p.json.settings.se_target, 0.3, 'the rest is kept');
   });
+
+  test('exposure control: tuned by simulation for a target, stored, and off again', async () => {
+    assertError(await teacher.post('/api/literacy/exposure', { max_exposure: 0.3 }), 403, 'forbidden');
+    for (const body of [{}, { max_exposure: 0.01 }, { max_exposure: 2 }, { max_exposure: 0.3, tests: 5 }, { max_exposure: 0.3, extra: 1 }]) {
+      assertError(await admin.post('/api/literacy/exposure', body), 422, 'invalid_field', 'max_exposure');
+    }
+    const r = await admin.post('/api/literacy/exposure', { max_exposure: 0.3, tests: 200 });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.report.target, 0.3);
+    assert.ok(r.json.report.before > 0 && r.json.report.after <= r.json.report.before, JSON.stringify(r.json.report));
+    assert.equal(r.json.settings.max_exposure, 0.3);
+    assert.equal(r.json.settings.max_items, 12, 'the other settings are kept');
+    const items = (await admin.get('/api/literacy/items')).json.items;
+    assert.equal(items.filter((i) => i.exposure_k < 1).length, r.json.report.limited);
+    const off = await admin.post('/api/literacy/exposure', { max_exposure: 0 });
+    assert.equal(off.status, 200);
+    assert.equal(off.json.settings.max_exposure, 0);
+    assert.ok((await admin.get('/api/literacy/items')).json.items.every((i) => i.exposure_k === 1));
+    // On for the tests that follow: a test passes over what the lottery rejects.
+    assert.equal((await admin.post('/api/literacy/exposure', { max_exposure: 0.3, tests: 200 })).status, 200);
+  });
 });
 
 describe('a practice test', () => {

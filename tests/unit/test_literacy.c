@@ -793,6 +793,59 @@ static void stopping_rules(void **state)
     literacy_pool_release(&pool);
 }
 
+/* Sympson-Hetter: tuned by simulation, the largest exposure falls to about the target. */
+static void sympson_hetter(void **state)
+{
+    struct literacy_pool pool;
+    struct literacy_settings s;
+    literacy_settings_default(&s);
+    s.randomesque = 1; /* the most informative item always: exposure at its worst */
+    s.max_exposure = 0.25;
+    assert_int_equal(literacy_pool_synthetic(&pool, 300, 4), LITERACY_OK);
+    struct literacy_exposure_report r;
+    assert_int_equal(literacy_exposure_tune(&pool, &s, 800, 6, 21, &r), LITERACY_OK);
+    assert_true(r.before > 0.5);
+    assert_true(r.after < 0.25 + 0.06);
+    assert_true(r.limited > 0);
+    double *k = calloc(pool.n, sizeof(*k));
+    for (size_t i = 0; i < pool.n; i++) {
+        k[i] = pool.items[i].k;
+        assert_true(k[i] > 0 && k[i] <= 1);
+    }
+    /* The same seed, the same parameters. */
+    assert_int_equal(literacy_exposure_tune(&pool, &s, 800, 6, 21, &r), LITERACY_OK);
+    for (size_t i = 0; i < pool.n; i++)
+        NEAR(pool.items[i].k, k[i], 0);
+    /* A study with them (other test-takers) keeps to about the target too. */
+    struct literacy_sim_options o = {.n = 1000, .seed = 99, .settings = s};
+    struct literacy_sim_result res;
+    assert_int_equal(literacy_simulate(&pool, &o, &res, NULL), LITERACY_OK);
+    assert_true(res.max_exposure < 0.25 + 0.06);
+    /* An item passed over is marked used and never chosen later in the test. */
+    struct literacy_cat c;
+    assert_int_equal(literacy_cat_init(&c, &pool, &s, 3), LITERACY_OK);
+    unsigned char passed[300] = {0};
+    int any = 0;
+    for (int n = 0; n < 30; n++) {
+        size_t i;
+        assert_int_equal(literacy_cat_next(&c, &i), 0);
+        assert_false(passed[i]);
+        for (int j = 0; j < c.nrejected; j++) {
+            assert_true(c.used[c.rejected[j]]);
+            passed[c.rejected[j]] = 1;
+            any = 1;
+        }
+        literacy_cat_answer(&c, i, NULL, n % 2);
+    }
+    assert_true(any);
+    literacy_cat_release(&c);
+    /* Off: the parameters are not used. */
+    s.max_exposure = 0;
+    assert_int_equal(literacy_exposure_tune(&pool, &s, 100, 1, 1, &r), LITERACY_ERR_INVALID);
+    free(k);
+    literacy_pool_release(&pool);
+}
+
 static void simulation_study(void **state)
 {
     struct literacy_pool pool;
@@ -1203,6 +1256,30 @@ static int64_t query_int(struct store *db, const char *sql)
     return v;
 }
 
+/* The first leaf element of a screen (an element without children) not named in KEY. */
+static const char *other_leaf(const json_t *elements, const json_t *key)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach (elements, i, e) {
+        const json_t *children = json_object_get(e, "children");
+        if (children) {
+            const char *found = other_leaf(children, key);
+            if (found)
+                return found;
+            continue;
+        }
+        int in_key = 0;
+        size_t j;
+        json_t *k;
+        json_array_foreach (key, j, k)
+            in_key |= json_equal(k, json_object_get(e, "id"));
+        if (!in_key)
+            return json_string_value(json_object_get(e, "id"));
+    }
+    return NULL;
+}
+
 /* The current item of T (its id and a right or wrong answer) from the stored snapshot. */
 static json_t *answer_for(const struct literacy_test *t, int right, const char **id)
 {
@@ -1212,7 +1289,9 @@ static json_t *answer_for(const struct literacy_test *t, int right, const char *
         return json_deep_copy(json_object_get(item, "key"));
     const char *type = json_string_value(json_object_get(item, "type"));
     if (strcmp(type, "screen") == 0)
-        return json_pack("[s]", "help");
+        return json_pack("[s]",
+                         other_leaf(json_object_get(json_object_get(item, "screen"), "elements"),
+                                    json_object_get(item, "key")));
     if (strcmp(type, "ordering") == 0) {
         json_t *k = json_deep_copy(json_object_get(item, "key")), *rev = json_array();
         for (size_t i = json_array_size(k); i > 0; i--)
@@ -1425,6 +1504,55 @@ static void retired_items_and_bank_changes(void **state)
     literacy_test_release(&t);
 }
 
+/* Exposure control in a college: tuned and stored; a test keeps what it passed over. */
+static void stored_exposure_control(void **state)
+{
+    struct fixture *f = *state;
+    struct literacy_problem p = {0};
+    struct literacy_exposure_report r;
+    assert_int_equal(literacy_exposure_store(f->db, f->inst_a, f->admin.id, 0.01, 100, 2, &r, &p),
+                     LITERACY_ERR_INVALID);
+    assert_int_equal(literacy_exposure_store(f->db, f->inst_a, f->admin.id, 0.05, 300, 3, &r, &p),
+                     LITERACY_OK);
+    assert_true(r.limited > 0);
+    struct literacy_settings s;
+    assert_int_equal(literacy_settings_get(f->db, f->inst_a, &s), LITERACY_OK);
+    NEAR(s.max_exposure, 0.05, 0);
+    struct literacy_bank b;
+    assert_int_equal(literacy_bank_load(f->db, f->inst_a, &b), LITERACY_OK);
+    size_t limited = 0;
+    for (size_t i = 0; i < b.n; i++)
+        limited += b.items[i].exposure_k > 0 && b.items[i].exposure_k < 1;
+    assert_int_equal(limited, r.limited);
+    literacy_bank_release(&b);
+    struct literacy_test t;
+    int resumed;
+    assert_int_equal(literacy_test_start(f->db, &f->s2, LITERACY_PRACTICE, &t, &resumed, &p),
+                     LITERACY_OK);
+    while (!t.finished) {
+        json_t *fb = NULL;
+        assert_int_equal(answer_current(f, &f->s2, &t, 1, &fb, &p), LITERACY_OK);
+        json_decref(fb);
+    }
+    /* Nothing passed over was presented afterwards. */
+    assert_true(json_array_size(t.passed) > 0);
+    size_t i;
+    json_t *id;
+    json_array_foreach (t.passed, i, id) {
+        char sql[200];
+        snprintf(sql, sizeof(sql),
+                 "SELECT count(*) FROM literacy_responses WHERE item_id = '%s' AND test_id = %lld",
+                 json_string_value(id), (long long)t.id);
+        assert_int_equal(query_int(f->db, sql), 0);
+    }
+    literacy_test_release(&t);
+    /* Off again. */
+    assert_int_equal(literacy_exposure_store(f->db, f->inst_a, f->admin.id, 0, 0, 0, &r, &p),
+                     LITERACY_OK);
+    assert_int_equal(literacy_settings_get(f->db, f->inst_a, &s), LITERACY_OK);
+    NEAR(s.max_exposure, 0, 0);
+}
+
 static void class_profile_and_usage(void **state)
 {
     struct fixture *f = *state;
@@ -1552,6 +1680,7 @@ int main(void)
         cmocka_unit_test(content_balancing),
         cmocka_unit_test(exposure_and_determinism),
         cmocka_unit_test(stopping_rules),
+        cmocka_unit_test(sympson_hetter),
         cmocka_unit_test(simulation_study),
         cmocka_unit_test(calibration_recovers_parameters),
         cmocka_unit_test(calibration_links_to_the_bank),
@@ -1563,6 +1692,7 @@ int main(void)
         T(test_runs_and_finishes),
         T(test_refusals_change_nothing),
         T(retired_items_and_bank_changes),
+        T(stored_exposure_control),
         T(class_profile_and_usage),
         T(import_rules),
     };

@@ -355,6 +355,58 @@ async function openReport(id, after) {
   }
 }
 
+/* ---- Exposure control (Sympson-Hetter) ---- */
+
+function exposureCard(s) {
+  const fTarget = field({
+    name: 'max_exposure', type: 'number', label: L('literacy.bank.x_target'), hint: L('literacy.bank.x_target_hint'),
+    value: String(s.max_exposure || 0), idPrefix: 'lx', attrs: { step: '0.05', min: '0', max: '1', inputmode: 'decimal' },
+  });
+  const summary = errorSummary();
+  const errs = formErrors(summary, { max_exposure: fTarget });
+  const state = h('p', { class: 'lit-exposure-state', dataset: { role: 'exposure-state' } });
+  const result = h('div', { class: 'import-result', tabindex: '-1', 'aria-live': 'polite' });
+  const tune = button(L('literacy.bank.x_tune'), { variant: 'primary', type: 'submit', dataset: { action: 'tune-exposure' } });
+  const showState = (target) => setText(state, target > 0
+    ? L('literacy.bank.x_on', { pct: formatNumber(target, { style: 'percent', maximumFractionDigits: 0 }) })
+    : L('literacy.bank.x_off'));
+  showState(s.max_exposure);
+  const form = h('form', { class: 'form', novalidate: true, on: { submit: onTune } }, summary.el, fTarget.el, h('div', { class: 'form-actions' }, tune));
+  const c = card(L('literacy.bank.x_title'), h('p', { class: 'hint' }, L('literacy.bank.x_lead')), state, form, result);
+  c.classList.add('lit-exposure');
+  return c;
+
+  async function onTune(e) {
+    e.preventDefault();
+    errs.clear();
+    result.replaceChildren();
+    const target = Number(fTarget.control.value);
+    if (!(target === 0 || (target >= 0.05 && target <= 1))) {
+      errs.show([{ field: 'max_exposure', message: L('literacy.bank.x_error') }]);
+      return;
+    }
+    const done = busy(tune);
+    result.replaceChildren(h('p', { class: 'progress-label', role: 'status' }, L(target > 0 ? 'literacy.bank.x_running' : 'literacy.bank.x_turning_off')));
+    try {
+      const data = await post('/api/literacy/exposure', { max_exposure: target });
+      const r = data.report;
+      const pct = (v) => formatNumber(v, { style: 'percent', maximumFractionDigits: 0 });
+      showState(data.settings.max_exposure);
+      result.replaceChildren(target > 0
+        ? h('div', { class: 'notice', dataset: { role: 'exposure-done' } },
+          h('p', { class: 'notice-title' }, L('literacy.bank.x_done')),
+          h('p', L('literacy.bank.x_report', { before: pct(r.before), after: pct(r.after), count: r.limited, tests: r.tests, rounds: r.rounds })))
+        : h('div', { class: 'notice', dataset: { role: 'exposure-done' } }, h('p', L('literacy.bank.x_off'))));
+      result.focus();
+    } catch (err) {
+      result.replaceChildren();
+      errs.showApiError(err);
+    } finally {
+      done();
+    }
+  }
+}
+
 /* ---- Settings ---- */
 
 async function settings(body) {
@@ -389,7 +441,7 @@ async function settings(body) {
     h('fieldset', { class: 'fieldset' }, h('legend', { class: 'label' }, L('literacy.bank.s_cuts')), h('p', { class: 'hint' }, L('literacy.bank.s_cuts_hint', { defaults: d.cuts.map((x) => formatNumber(x)).join(', ') })), h('div', { class: 'lit-grid-4' }, cuts.map((f) => f.el))),
     fTau.el,
     h('div', { class: 'form-actions' }, save));
-  body.replaceChildren(card(L('literacy.bank.s_title'), h('p', { class: 'hint' }, L('literacy.bank.s_lead')), form));
+  body.replaceChildren(card(L('literacy.bank.s_title'), h('p', { class: 'hint' }, L('literacy.bank.s_lead')), form), exposureCard(s));
 
   async function onSave(e) {
     e.preventDefault();
