@@ -9,7 +9,8 @@
 #    test-takers (theta from N(0, 1)) through the adaptive test on the bundled
 #    bank (a made-up one of 1,000 items when this binary has none), and on a
 #    made-up bank of 1,000 items: bias, RMSE, test length and the largest item
-#    exposure, by band of true theta.
+#    exposure, by band of true theta; and the bundled bank again with
+#    Sympson-Hetter exposure control tuned for a largest exposure of 0.25.
 #
 # A measurement, not a test: exits 0 whether or not the target is met (1 only
 # when it cannot measure).
@@ -41,6 +42,9 @@ if "$build/carecampus" literacy bank validate 2>/dev/null | grep -q '^ok: 0 item
 fi
 echo "== digital literacy: simulation study, $bank bank"
 "$build/carecampus" literacy simulate --n "$n" --bank "$bank" --seed "$seed"
+echo
+echo "== digital literacy: simulation study, $bank bank, Sympson-Hetter exposure control at 0.25"
+"$build/carecampus" literacy simulate --n "$n" --bank "$bank" --seed "$seed" --max-exposure 0.25
 if [ "$bank" = bundled ]; then
     echo
     echo "== digital literacy: simulation study, a made-up bank of 1,000 items"
