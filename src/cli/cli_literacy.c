@@ -907,7 +907,9 @@ static int bank_validate(int argc, char **argv)
             levels[b.items[i].level]++;
             partial += (size_t)b.items[i].partial;
         }
-        printf("ok: %zu items\n", b.n);
+        printf("ok: %zu items%s\n", b.n,
+               argc <= 1 && b.n == 0 ? " (this binary has no bundled bank: content/literacy/)"
+                                     : "");
         printf("areas      ");
         for (int a = 0; a < LITERACY_AREAS; a++)
             printf(" %s %zu", literacy_areas[a].code, areas[a]);

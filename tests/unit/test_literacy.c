@@ -1620,6 +1620,29 @@ static void import_rules(void **state)
         LITERACY_OK);
     assert_int_equal(imp->updated, 1);
     free(text);
+    /* An item written with 1 for 1.0 (another tool): unchanged, numbers are equal by value. */
+    json_t *whole = good_item("dl-2.5-901");
+    json_object_set_new(whole, "version", json_integer(2));
+    json_object_set_new(json_object_get(whole, "irt"), "b", json_integer(1));
+    json_t *doc2 = json_pack("{s:[O]}", "items", whole);
+    char *text2 = json_dumps(doc2, 0);
+    memset(imp, 0, sizeof(*imp));
+    assert_int_equal(
+        literacy_bank_import(f->db, f->inst_a, f->admin.id, text2, strlen(text2), 0, imp),
+        LITERACY_OK);
+    assert_int_equal(imp->updated, 1);
+    free(text2);
+    json_object_set_new(json_object_get(whole, "irt"), "b", json_real(1.0));
+    text2 = json_dumps(doc2, 0);
+    assert_non_null(strstr(text2, "1.0"));
+    memset(imp, 0, sizeof(*imp));
+    assert_int_equal(
+        literacy_bank_import(f->db, f->inst_a, f->admin.id, text2, strlen(text2), 0, imp),
+        LITERACY_OK);
+    assert_int_equal(imp->unchanged, 1);
+    free(text2);
+    json_decref(doc2);
+    json_decref(whole);
     /* State: retire and calibrate through the file; a state for an unknown item is refused. */
     json_object_set_new(doc, "state",
                         json_pack("{s:{s:b, s:{s:s, s:f, s:f}}}", "dl-1.1-901", "retired", 1, "irt",
