@@ -24,36 +24,70 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define T(en, zh) "{\"en\": \"" en "\", \"zh-CN\": \"" zh "\"}"
 #define COMMON(id, comp, cf)                                                                       \
-    "\"id\": \"" id "\", \"version\": 1, \"competence\": \"" comp "\", \"cfitem\": \"" cf         \
+    "\"id\": \"" id "\", \"version\": 1, \"competence\": \"" comp "\", \"cfitem\": \"" cf          \
     "\", \"level\": 3, \"cn_literacy\": \"信息意识\", \"context\": \"general\", \"stem\": " T(     \
         "Which?", "哪个？") ", \"feedback\": " T("Because.", "因为。")
 
-static const char bank[] =
-    "{\"items\": ["
-    "{" COMMON("dl-1.1-901", "DC.1.1", "6cac551e-bc1b-5975-93e7-3183d99d2838")
-    ", \"type\": \"single\", \"options\": [{\"id\": \"a\", \"text\": " T("A", "甲") "}, {\"id\": "
-    "\"b\", \"text\": " T("B", "乙") "}], \"key\": [\"b\"], \"scoring\": \"dichotomous\", "
-    "\"irt\": {\"model\": \"2pl\", \"a\": 1.2, \"b\": 0.1}},"
-    "{" COMMON("dl-1.2-901", "DC.1.2", "ab26d58e-2811-50c6-83c2-db465a57e832")
-    ", \"type\": \"multiple\", \"options\": [{\"id\": \"a\", \"text\": " T("A", "甲") "}, {\"id\": "
-    "\"b\", \"text\": " T("B", "乙") "}, {\"id\": \"c\", \"text\": " T("C", "丙") "}], \"key\": "
-    "[\"a\", \"c\"], \"scoring\": \"partial\", \"irt\": {\"model\": \"grm\", \"a\": 1, \"b\": "
-    "[-0.5, 0.5]}},"
-    "{" COMMON("dl-1.3-901", "DC.1.3", "eb676a1d-c92d-5173-8a98-4c154fd8f569")
-    ", \"type\": \"ordering\", \"options\": [{\"id\": \"s1\", \"text\": " T("1", "一") "}, "
-    "{\"id\": \"s2\", \"text\": " T("2", "二") "}, {\"id\": \"s3\", \"text\": " T("3", "三") "}, "
-    "{\"id\": \"s4\", \"text\": " T("4", "四") "}], \"key\": [\"s3\", \"s1\", \"s4\", \"s2\"], "
-    "\"scoring\": \"partial\", \"irt\": {\"model\": \"grm\", \"a\": 0.9, \"b\": [-1, 0, 1]}},"
-    "{" COMMON("dl-2.1-901", "DC.2.1", "54ab9af7-9395-5436-a3c0-81d4fa82e813")
-    ", \"type\": \"screen\", \"screen\": {\"kind\": \"phone\", \"title\": " T("Settings", "设置")
-    ", \"elements\": [{\"id\": \"apps\", \"role\": \"row\", \"label\": " T("Apps", "应用")
-    ", \"children\": [{\"id\": \"lamp\", \"role\": \"row\", \"label\": " T("Lamp", "手电")
-    ", \"children\": [{\"id\": \"loc\", \"role\": \"toggle\", \"label\": " T("Location", "位置")
-    "}]}]}, {\"id\": \"msg\", \"role\": \"message\", \"label\": " T("Bank", "银行")
-    "}, {\"id\": \"ok\", \"role\": \"button\", \"label\": " T("OK", "好") "}]}, \"key\": "
-    "[\"loc\"], \"scoring\": \"dichotomous\", \"irt\": {\"model\": \"2pl\", \"a\": 1.4, \"b\": "
-    "-0.2}}"
-    "]}";
+static const char
+    bank[] =
+        "{\"items\": ["
+        "{" COMMON(
+            "dl-1.1-901", "DC.1.1",
+            "6cac551e-bc1b-5975-93e7-3183d99d2838") ", \"type\": \"single\", "
+                                                    "\"options\": [{\"id\": \"a\", "
+                                                    "\"text\": " T("A", "甲") "}, {\"id\": "
+                                                                              "\"b\", "
+                                                                              "\"text\": " T(
+                                                                                  "B", "乙") "}], "
+                                                                                             "\"key"
+                                                                                             "\": "
+                                                                                             "[\"b"
+                                                                                             "\"], "
+                                                                                             "\"sco"
+                                                                                             "ring"
+                                                                                             "\": "
+                                                                                             "\"dic"
+                                                                                             "hotom"
+                                                                                             "ous\""
+                                                                                             ", "
+                                                                                             "\"irt"
+                                                                                             "\": "
+                                                                                             "{\"mo"
+                                                                                             "del\""
+                                                                                             ": "
+                                                                                             "\"2pl"
+                                                                                             "\", "
+                                                                                             "\"a\""
+                                                                                             ": "
+                                                                                             "1.2, "
+                                                                                             "\"b\""
+                                                                                             ": "
+                                                                                             "0.1}}"
+                                                                                             ","
+                                                                                             "{" COMMON("dl-1.2-901",
+                                                                                                        "DC.1.2", "ab26d58e-2811-50c6-83c2-db465a57e832") ", \"type\": \"multiple\", \"options\": [{\"id\": \"a\", \"text\": " T("A", "甲") "}, {\"id\": "
+                                                                                                                                                                                                                                            "\"b\", \"text\": " T("B", "乙") "}, {\"id\": \"c\", \"text\": " T("C", "丙") "}], \"key\": "
+                                                                                                                                                                                                                                                                                                                          "[\"a\", \"c\"], \"scoring\": \"partial\", \"irt\": {\"model\": \"grm\", \"a\": 1, \"b\": "
+                                                                                                                                                                                                                                                                                                                          "[-0.5, 0.5]}},"
+                                                                                                                                                                                                                                                                                                                          "{" COMMON(
+                                                                                                                                                                                                                                                                                                                              "dl-1.3-901",
+                                                                                                                                                                                                                                                                                                                              "DC.1.3",
+                                                                                                                                                                                                                                                                                                                              "eb676a1d-c92d-5173-8a98-4c154fd8f569") ", \"type\": \"ordering\", \"options\": [{\"id\": \"s1\", \"text\": " T("1",
+                                                                                                                                                                                                                                                                                                                                                                                                                                              "一") "}, "
+                                                                                                                                                                                                                                                                                                                                                                                                                                                    "{\"id\": \"s2\", \"text\": " T(
+                                                                                                                                                                                                                                                                                                                                                                                                                                                        "2",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                        "二") "}, {\"id\": \"s3\", \"text\": " T("3",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                 "三") "}, "
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                       "{\"id\": \"s4\", \"text\": " T(
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                           "4", "四") "}], \"key\": [\"s3\", \"s1\", \"s4\", \"s2\"], "
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                      "\"scoring\": \"partial\", \"irt\": {\"model\": \"grm\", \"a\": 0.9, \"b\": [-1, 0, 1]}},"
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                      "{" COMMON(
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                          "dl-2.1-901", "DC.2.1", "54ab9af7-9395-5436-a3c0-81d4fa82e813") ", \"type\": \"screen\", \"screen\": {\"kind\": \"phone\", \"title\": " T("Settings", "设置") ", \"elements\": [{\"id\": \"apps\", \"role\": \"row\", \"label\": " T("Apps",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                               "应用") ", \"children\": [{\"id\": \"lamp\", \"role\": \"row\", \"label\": " T("Lamp", "手电") ", \"children\": [{\"id\": \"loc\", \"role\": \"toggle\", \"label\": " T("Location", "位置") "}]}]}, {\"id\": \"msg\", \"role\": \"message\", \"label\": " T("Bank", "银行") "}, {\"id\": \"ok\", \"role\": \"button\", \"label\": " T("OK",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                     "好") "}]}, \"key\": "
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                           "[\"loc\"], \"scoring\": \"dichotomous\", \"irt\": {\"model\": \"2pl\", \"a\": 1.4, \"b\": "
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                           "-0.2}}"
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                           "]}";
 
 static struct literacy_bank items;
 static int ready;
@@ -79,7 +113,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct literacy_problem p = {0};
         int err = literacy_answer_read(it, answer, &a, &p);
         if (err) {
-            CHECK(err == LITERACY_ERR_INVALID && p.msg && strncmp(p.msg, "literacy_answer_", 16) == 0);
+            CHECK(err == LITERACY_ERR_INVALID && p.msg &&
+                  strncmp(p.msg, "literacy_answer_", 16) == 0);
             CHECK(literacy_message(p.msg, LANG_ZH) != p.msg);
             continue;
         }
