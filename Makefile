@@ -41,6 +41,7 @@ bench: build
 	@bash bench/sim.sh $(BUILD)
 	@bash bench/mastery.sh $(BUILD)
 	@bash bench/training.sh $(BUILD)
+	@bash bench/literacy.sh $(BUILD)
 
 format:
 	@clang-format -i $(C_SOURCES)

@@ -12,7 +12,7 @@ apt_packages=(
   libcmocka-dev libssl-dev libcurl4-openssl-dev zlib1g-dev libqrencode-dev
   chromium fonts-noto-cjk
   nginx-light wrk
-  python3 curl ca-certificates
+  python3 python3-numpy python3-scipy curl ca-certificates
 )
 
 missing=()

@@ -236,6 +236,40 @@ const struct cli_command cli_commands[] = {
      "--no-publish the attainments it finds are left for the server to publish.\n"
      "status shows how far the server has got.\n",
      cli_mastery},
+    {"literacy", "score, simulate and calibrate the digital-literacy test; check its item bank",
+     "usage: carecampus literacy score --items ITEMS.json --responses RESPONSES.json\n"
+     "                 [--method eap|map|mle] [--prior-mean M] [--prior-sd S] [--json]\n"
+     "       carecampus literacy simulate [--n N] [--bank bundled|FILE|synthetic:N]\n"
+     "                 [--seed N] [--se X] [--min N] [--max N] [--randomesque K]\n"
+     "                 [--no-spread] [--max-exposure R] [--json]\n"
+     "       carecampus literacy calibrate (--data DIR [--db URL] [--institution ID] [--apply]\n"
+     "                 | --responses FILE [--items FILE]) [--min-responses N]\n"
+     "                 [--max-cycles N] [--no-priors] [--no-link] [--json]\n"
+     "       carecampus literacy bank validate [FILE...]\n"
+     "       carecampus literacy bank export [--data DIR] [--institution ID] [--out FILE]\n"
+     "       carecampus literacy bank import [--data DIR] [--institution ID] [--check]\n"
+     "                 [--json] FILE\n"
+     "\n"
+     "The item response theory of the adaptive test (docs/literacy.md), for checking by hand.\n"
+     "score   estimates theta from scored responses: ITEMS.json is {\"items\": [...]} with\n"
+     "        each item's \"id\" and \"irt\" (or whole items of the bank format), RESPONSES.json\n"
+     "        is {\"responses\": [{\"item\": ID, \"category\": K} or {\"item\": ID, \"answer\":\n"
+     "        [ids]}]}. Prints theta, its standard error (the posterior SD for EAP) and each\n"
+     "        item's category probabilities and information at theta. EAP uses 61 nodes on\n"
+     "        [-4, 4] weighted by the prior N(M, S^2) (default N(0, 1)); MAP and MLE use\n"
+     "        Newton-Raphson; MLE says when every answer is right (or wrong) instead.\n"
+     "simulate runs N simulated test-takers (theta from N(0, 1)) through the adaptive test on\n"
+     "        the bundled bank (or a bank FILE, or N made-up items) and prints bias, RMSE,\n"
+     "        test length and the largest item exposure, by band of true theta. With\n"
+     "        --max-exposure R, Sympson-Hetter exposure control is first tuned for R.\n"
+     "calibrate re-estimates the item parameters by marginal maximum likelihood (EM) from\n"
+     "        the answers in the college's tests (stored as a run; --apply puts the new\n"
+     "        parameters in use) or from a file {\"responses\": [{\"person\", \"item\",\n"
+     "        \"category\"}]} against the bundled bank or --items FILE.\n"
+     "bank    validate checks bank files (default: the bundled bank) and says what is wrong\n"
+     "        and where; export writes the college's bank (institution 1 by default) as\n"
+     "        JSON; import adds or replaces items from such a file, all or nothing.\n",
+     cli_literacy},
     {"version", "print the version", "usage: carecampus version\n", cli_version},
     {"help", "list the commands, or explain one", "usage: carecampus help [COMMAND]\n", cli_help},
     {NULL, NULL, NULL, NULL},

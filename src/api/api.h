@@ -103,6 +103,30 @@ void api_case_item(struct http_request *req);
 void api_case_association(struct http_request *req);
 void api_case_item_associations(struct http_request *req);
 
+/* The digital-literacy test (api_literacy.c). */
+void api_literacy_settings_get(struct http_request *req);
+void api_literacy_settings_put(struct http_request *req);
+void api_literacy_exposure(struct http_request *req);
+void api_literacy_start(struct http_request *req);
+void api_literacy_list(struct http_request *req);
+void api_literacy_current(struct http_request *req);
+void api_literacy_get(struct http_request *req);
+void api_literacy_result(struct http_request *req);
+void api_literacy_answer(struct http_request *req);
+void api_literacy_finish(struct http_request *req);
+void api_literacy_class_profile(struct http_request *req);
+void api_literacy_class_items(struct http_request *req);
+void api_literacy_items(struct http_request *req);
+void api_literacy_export(struct http_request *req);
+void api_literacy_import(struct http_request *req);
+void api_literacy_item(struct http_request *req);
+void api_literacy_retire(struct http_request *req);
+void api_literacy_restore(struct http_request *req);
+void api_literacy_calibrate(struct http_request *req);
+void api_literacy_calibrations(struct http_request *req);
+void api_literacy_calibration(struct http_request *req);
+void api_literacy_calibration_apply(struct http_request *req);
+
 /* Statement forwarding (api_forward.c); the target's JSON shape is shared with the CLI. */
 struct xapi_forward_target;
 json_t *api_forward_target_json(const struct xapi_forward_target *t);

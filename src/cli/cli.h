@@ -36,6 +36,7 @@ int cli_credential(int argc, char **argv);
 int cli_verify(int argc, char **argv);
 int cli_sim(int argc, char **argv);
 int cli_mastery(int argc, char **argv);
+int cli_literacy(int argc, char **argv);
 int cli_version(int argc, char **argv);
 int cli_help(int argc, char **argv);
 

@@ -8,6 +8,7 @@
 #include "api/api.h"
 #include "auth/account.h"
 #include "checkoff/checkoff.h"
+#include "literacy/item.h"
 #include "cli/cli.h"
 #include "credential/award_worker.h"
 #include "credential/issuer.h"
@@ -156,6 +157,15 @@ int cli_serve(int argc, char **argv)
     }
     if (checkoff_align(db, checklists, 0))
         LOG_WARN("serve: cannot align the check-off activities to their competencies");
+    /* So do a bad bundled literacy item bank or learning-path resources. */
+    const struct literacy_bank *literacy_bank;
+    const struct literacy_resources *literacy_res;
+    if (literacy_bundled(&literacy_bank, why, sizeof(why)) ||
+        literacy_resources_bundled(&literacy_res, why, sizeof(why))) {
+        fprintf(stderr, "carecampus serve: the bundled literacy content is invalid: %s\n", why);
+        store_close(&db);
+        return CLI_FAIL;
+    }
     store_close(&db);
     static unsigned char seal_key[SEAL_KEY_BYTES];
     if (seal_key_load(data, seal_key)) {

@@ -316,7 +316,7 @@ for (const lang of LANGS) {
       await login(page, server.url, lang === 'en' ? 'li.na' : 'liu.yang');
       await chooseLang(page, lang);
       const nav = await page.$$eval('#site-nav a', (as) => as.map((a) => a.getAttribute('href')));
-      assert.deepEqual(nav, ['/progress', '/training', '/checkoffs/mine', '/frameworks', '/badges', '/profile']);
+      assert.deepEqual(nav, ['/progress', '/training', '/literacy', '/checkoffs/mine', '/frameworks', '/badges', '/profile']);
       for (const size of SIZES) {
         await page.setViewportSize(size);
         await gotoPage(page, server.url, '/checkoffs/mine');

@@ -32,9 +32,9 @@ after(async () => {
 });
 
 const ROLES = {
-  admin: { login: 'admin', landing: '/users', nav: ['/users', '/classes', '/training', '/checkoffs', '/lrs/statements', '/lrs/clients', '/frameworks', '/alignments', '/achievements', '/profile'], pages: () => [['users', '/users'], ['classes', '/classes'], ['class', `/classes/${classId}`], ['heatmap', '/heatmap'], ['training', '/training'], ['checkoffs', '/checkoffs'], ['lrs-statements', '/lrs/statements'], ['lrs-clients', '/lrs/clients'], ['profile', '/profile']] },
-  teacher: { login: 'chen.jing', landing: '/classes', nav: ['/classes', '/heatmap', '/training', '/checkoffs', '/lrs/statements', '/frameworks', '/achievements', '/profile'], pages: () => [['classes', '/classes'], ['class', `/classes/${classId}`], ['heatmap', '/heatmap'], ['training', '/training'], ['training-live', '/training/live'], ['checkoffs', '/checkoffs'], ['lrs-statements', '/lrs/statements'], ['profile', '/profile']] },
-  student: { login: 'wang.fang', landing: '/profile', nav: ['/progress', '/training', '/checkoffs/mine', '/frameworks', '/badges', '/profile'], pages: () => [['progress', '/progress'], ['training', '/training'], ['my-checkoffs', '/checkoffs/mine'], ['badges', '/badges'], ['profile', '/profile']] },
+  admin: { login: 'admin', landing: '/users', nav: ['/users', '/classes', '/training', '/checkoffs', '/lrs/statements', '/lrs/clients', '/frameworks', '/alignments', '/achievements', '/literacy/bank', '/profile'], pages: () => [['users', '/users'], ['classes', '/classes'], ['class', `/classes/${classId}`], ['heatmap', '/heatmap'], ['training', '/training'], ['checkoffs', '/checkoffs'], ['lrs-statements', '/lrs/statements'], ['lrs-clients', '/lrs/clients'], ['profile', '/profile']] },
+  teacher: { login: 'chen.jing', landing: '/classes', nav: ['/classes', '/heatmap', '/training', '/checkoffs', '/lrs/statements', '/frameworks', '/achievements', '/literacy/classes', '/profile'], pages: () => [['classes', '/classes'], ['class', `/classes/${classId}`], ['heatmap', '/heatmap'], ['training', '/training'], ['training-live', '/training/live'], ['checkoffs', '/checkoffs'], ['lrs-statements', '/lrs/statements'], ['profile', '/profile']] },
+  student: { login: 'wang.fang', landing: '/profile', nav: ['/progress', '/training', '/literacy', '/checkoffs/mine', '/frameworks', '/badges', '/profile'], pages: () => [['progress', '/progress'], ['training', '/training'], ['my-checkoffs', '/checkoffs/mine'], ['badges', '/badges'], ['profile', '/profile']] },
 };
 
 async function check(page, name, where) {

@@ -45,12 +45,18 @@ const ROUTES = [
   { re: /^\/training\/assignments\/(\d+)$/, page: 'training-assignment', roles: ['admin', 'teacher', 'student'], keys: ['id'] },
   { re: /^\/training\/sessions\/([0-9a-f-]{36})$/, page: 'training', roles: ['admin', 'teacher', 'student'], keys: ['id'] },
   { re: /^\/training\/sessions\/([0-9a-f-]{36})\/debrief$/, page: 'debrief', roles: ['admin', 'teacher', 'student'], keys: ['id'] },
+  { re: /^\/literacy$/, page: 'literacy', roles: ['student'] },
+  { re: /^\/literacy\/(test)$/, page: 'literacy', roles: ['student'], keys: ['view'] },
+  { re: /^\/literacy\/results\/([0-9a-f-]{36})$/, page: 'literacy', roles: ['admin', 'teacher', 'student'], keys: ['result'] },
+  { re: /^\/literacy\/classes$/, page: 'literacy-class', roles: ['admin', 'teacher'] },
+  { re: /^\/literacy\/classes\/(\d+)$/, page: 'literacy-class', roles: ['admin', 'teacher'], keys: ['id'] },
+  { re: /^\/literacy\/bank$/, page: 'literacy-bank', roles: ['admin'] },
 ];
 
 const NAV = {
-  admin: [['/users', 'nav.users'], ['/classes', 'nav.classes'], ['/training', 'nav.training'], ['/checkoffs', 'nav.checkoffs'], ['/lrs/statements', 'nav.learning_records'], ['/lrs/clients', 'nav.lrs_clients'], ['/frameworks', 'nav.frameworks'], ['/alignments', 'nav.alignments'], ['/achievements', 'nav.achievements'], ['/profile', 'nav.profile']],
-  teacher: [['/classes', 'nav.my_classes'], ['/heatmap', 'nav.class_progress'], ['/training', 'nav.training'], ['/checkoffs', 'nav.checkoffs'], ['/lrs/statements', 'nav.learning_records'], ['/frameworks', 'nav.frameworks'], ['/achievements', 'nav.achievements'], ['/profile', 'nav.profile']],
-  student: [['/progress', 'nav.progress'], ['/training', 'nav.training'], ['/checkoffs/mine', 'nav.my_checkoffs'], ['/frameworks', 'nav.frameworks'], ['/badges', 'nav.badges'], ['/profile', 'nav.profile']],
+  admin: [['/users', 'nav.users'], ['/classes', 'nav.classes'], ['/training', 'nav.training'], ['/checkoffs', 'nav.checkoffs'], ['/lrs/statements', 'nav.learning_records'], ['/lrs/clients', 'nav.lrs_clients'], ['/frameworks', 'nav.frameworks'], ['/alignments', 'nav.alignments'], ['/achievements', 'nav.achievements'], ['/literacy/bank', 'nav.literacy'], ['/profile', 'nav.profile']],
+  teacher: [['/classes', 'nav.my_classes'], ['/heatmap', 'nav.class_progress'], ['/training', 'nav.training'], ['/checkoffs', 'nav.checkoffs'], ['/lrs/statements', 'nav.learning_records'], ['/frameworks', 'nav.frameworks'], ['/achievements', 'nav.achievements'], ['/literacy/classes', 'nav.literacy'], ['/profile', 'nav.profile']],
+  student: [['/progress', 'nav.progress'], ['/training', 'nav.training'], ['/literacy', 'nav.literacy'], ['/checkoffs/mine', 'nav.my_checkoffs'], ['/frameworks', 'nav.frameworks'], ['/badges', 'nav.badges'], ['/profile', 'nav.profile']],
   verifier: [['/frameworks', 'nav.frameworks'], ['/verify', 'nav.verify'], ['/profile', 'nav.profile']],
 };
 
