@@ -40,7 +40,7 @@ struct http_context {
     const char *public_url;
     const char *data_dir;
     struct award_worker *award_worker; /* woken when rules change; may be NULL */
-    struct sim_live *training;        /* the live training sessions (sim/live.h); may be NULL */
+    struct sim_live *training;         /* the live training sessions (sim/live.h); may be NULL */
 };
 
 enum http_method {

@@ -26,7 +26,7 @@ struct http_server_options {
     const char *public_url; /* the base of credential ids and did:web (serve --public-url) */
     const char *data_dir;   /* the data directory */
     struct award_worker *award_worker; /* badges by rule, woken by its handlers; may be NULL */
-    struct sim_live *training;        /* live training sessions (sim/live.h); may be NULL */
+    struct sim_live *training;         /* live training sessions (sim/live.h); may be NULL */
 };
 
 struct http_server;
