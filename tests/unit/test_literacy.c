@@ -1018,8 +1018,8 @@ static void levels_and_settings(void **state)
                                       "{\"cuts\": [0,1,2,3,4,5]}",
                                       "{\"cuts\": [0,1,2,3,4,5,5]}",
                                       "{\"area_shares\": {\"DC.1\": -1}}",
-                                      "{\"area_shares\": {\"DC.1\": 0, \"DC.2\": 0, "
-                                      "\"DC.3\": 0, \"DC.4\": 0, \"DC.5\": 0}}",
+                                      ("{\"area_shares\": {\"DC.1\": 0, \"DC.2\": 0, "
+                                       "\"DC.3\": 0, \"DC.4\": 0, \"DC.5\": 0}}"),
                                       "{\"competence_sd\": 5}",
                                       "{\"other\": 1}",
                                       "[]"};
